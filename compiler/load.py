@@ -1,0 +1,208 @@
+"""Load YAML safely into plain data plus the position of every node.
+
+ruamel composes the node graph; we build the Python values ourselves so that no tag is ever
+constructed, duplicate keys are all found, alias expansion is bounded, and each JSON pointer maps
+back to a 1-based line and column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from compiler import pointers
+from compiler.diagnostics import Diagnostic, Severity
+
+MAX_BYTES = 1024 * 1024
+MAX_ALIAS_EXPANSION = 10_000
+MAX_DEPTH = 200
+
+_YAML = "tag:yaml.org,2002:"
+_PLAIN_TAGS = {f"{_YAML}{t}" for t in ("str", "int", "float", "bool", "null")}
+_STRING_TAGS = {f"{_YAML}timestamp"}  # dates stay the text the user wrote
+
+
+Position = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Document:
+    """A loaded YAML file: plain data and where each node stands."""
+
+    path: str
+    data: dict[str, Any]
+    positions: dict[str, Position] = field(repr=False)
+    key_positions: dict[str, Position] = field(repr=False)
+
+    def position(self, pointer: str) -> Position:
+        """The node at `pointer`, else its nearest ancestor that has a position."""
+        while pointer not in self.positions and pointer:
+            pointer = pointers.parent(pointer)
+        return self.positions.get(pointer, (1, 1))
+
+    def key_position(self, pointer: str) -> Position:
+        return self.key_positions.get(pointer) or self.position(pointer)
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    document: Document | None
+    diagnostics: list[Diagnostic]
+
+
+class _Problem(Exception):
+    def __init__(self, code: str, message: str, node: Node | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.node = node
+
+
+def _pos(node: Node) -> Position:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+class _Builder:
+    """Turns a composed node graph into plain data, recording positions."""
+
+    def __init__(self, forbid_anchors: bool) -> None:
+        self.positions: dict[str, Position] = {}
+        self.key_positions: dict[str, Position] = {}
+        self.duplicates: list[tuple[Node, str, Position]] = []
+        self.forbid_anchors = forbid_anchors
+        self.expanded = 0
+        self.seen: set[int] = set()
+        self._constructor = YAML(typ="safe", pure=True).constructor
+
+    def build(self, node: Node, pointer: str, depth: int, in_alias: bool) -> Any:
+        if depth > MAX_DEPTH:
+            raise _Problem("BG004", f"nesting deeper than {MAX_DEPTH} levels", node)
+        if id(node) in self.seen:
+            in_alias = True
+            if self.forbid_anchors:
+                raise _Problem("BG003", "aliases are not allowed in a secret file", node)
+        self.seen.add(id(node))
+        if getattr(node, "anchor", None) and self.forbid_anchors:
+            raise _Problem("BG003", "anchors are not allowed in a secret file", node)
+        if in_alias:
+            self.expanded += 1
+            if self.expanded > MAX_ALIAS_EXPANSION:
+                raise _Problem(
+                    "BG003", f"alias expansion exceeds {MAX_ALIAS_EXPANSION} nodes", node
+                )
+        if not in_alias or pointer not in self.positions:
+            self.positions[pointer] = _pos(node)
+        if isinstance(node, MappingNode):
+            return self._mapping(node, pointer, depth, in_alias)
+        if isinstance(node, SequenceNode):
+            self._check_tag(node, f"{_YAML}seq")
+            return [
+                self.build(item, pointers.join(pointer, i), depth + 1, in_alias)
+                for i, item in enumerate(node.value)
+            ]
+        return self._scalar(node)
+
+    def _mapping(self, node: MappingNode, pointer: str, depth: int, in_alias: bool) -> Any:
+        self._check_tag(node, f"{_YAML}map")
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == f"{_YAML}merge":
+                raise _Problem("BG003", "merge keys (<<) are not allowed", key_node)
+            if not isinstance(key_node, ScalarNode) or key_node.tag not in _PLAIN_TAGS:
+                raise _Problem("BG003", "mapping keys must be plain scalars", key_node)
+            key = str(key_node.value)
+            child = pointers.join(pointer, key)
+            if key in result:
+                self.duplicates.append((key_node, key, self.key_positions[child]))
+                continue
+            self.key_positions[child] = _pos(key_node)
+            result[key] = self.build(value_node, child, depth + 1, in_alias)
+        return result
+
+    def _scalar(self, node: Node) -> Any:
+        if node.tag in _STRING_TAGS:
+            return str(node.value)
+        self._check_tag(node, node.tag)
+        return self._constructor.construct_object(node, deep=True)
+
+    def _check_tag(self, node: Node, expected: str) -> None:
+        tag = node.tag
+        if tag != expected or (isinstance(node, ScalarNode) and tag not in _PLAIN_TAGS):
+            shown = tag.replace(_YAML, "!!") if tag.startswith(_YAML) else tag
+            raise _Problem("BG003", f"tag {shown} is not allowed", node)
+
+
+def _diag(path: str, code: str, message: str, pos: Position = (1, 1), pointer: str = "") -> Diagnostic:
+    return Diagnostic(path, pos[0], pos[1], code, Severity.ERROR, message, pointer)
+
+
+def decode(path: str, raw: bytes) -> tuple[str | None, list[Diagnostic]]:
+    """Bytes to text, refusing what no YAML config should be."""
+    if len(raw) > MAX_BYTES:
+        return None, [_diag(path, "BG004", f"file is {len(raw)} bytes; the limit is {MAX_BYTES}")]
+    if b"\0" in raw:
+        line = raw[: raw.index(b"\0")].count(b"\n") + 1
+        return None, [_diag(path, "BG004", "file holds NUL bytes: binary, not YAML", (line, 1))]
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        column = err.start - (raw.rfind(b"\n", 0, err.start) + 1) + 1
+        return None, [_diag(path, "BG004", "file is not valid UTF-8; save it as UTF-8", (line, column))]
+    if not text.strip():
+        return None, [_diag(path, "BG004", "file is empty")]
+    return text, []
+
+
+def _compose(path: str, text: str) -> tuple[Node | None, list[Diagnostic]]:
+    yaml = YAML(typ="rt", pure=True)
+    try:
+        nodes = list(yaml.compose_all(text))
+    except MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        pos = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = (err.problem or err.context or "invalid YAML").strip()
+        return None, [_diag(path, "BG001", f"YAML syntax error: {problem}", pos)]
+    except YAMLError as err:
+        return None, [_diag(path, "BG001", f"YAML syntax error: {type(err).__name__}")]
+    except RecursionError:
+        return None, [_diag(path, "BG004", "nesting too deep to read")]
+    nodes = [n for n in nodes if n is not None]
+    if not nodes:
+        return None, [_diag(path, "BG004", "file is empty")]
+    if len(nodes) > 1:
+        return None, [_diag(path, "BG004", "file holds several YAML documents; keep one per file", _pos(nodes[1]))]
+    return nodes[0], []
+
+
+def load_text(path: str, text: str, *, forbid_anchors: bool = False) -> LoadResult:
+    root, problems = _compose(path, text)
+    if root is None:
+        return LoadResult(None, problems)
+    if not isinstance(root, MappingNode):
+        return LoadResult(None, [_diag(path, "BG004", "top level must be a mapping", _pos(root))])
+    builder = _Builder(forbid_anchors)
+    try:
+        data = builder.build(root, "", 0, False)
+    except _Problem as problem:
+        pos = _pos(problem.node) if problem.node is not None else (1, 1)
+        return LoadResult(None, [_diag(path, problem.code, problem.message, pos)])
+    except RecursionError:
+        return LoadResult(None, [_diag(path, "BG004", "nesting too deep to read")])
+    duplicates = [
+        _diag(path, "BG002", f"duplicate key '{key}' (first at line {first[0]})", _pos(node))
+        for node, key, first in builder.duplicates
+    ]
+    document = Document(path, data, builder.positions, builder.key_positions)
+    return LoadResult(document, duplicates)
+
+
+def load_bytes(path: str, raw: bytes, *, forbid_anchors: bool = False) -> LoadResult:
+    text, problems = decode(path, raw)
+    if text is None:
+        return LoadResult(None, problems)
+    return load_text(path, text, forbid_anchors=forbid_anchors)

@@ -1,0 +1,82 @@
+"""The project file `bento-gitops.yaml` (DESIGN 1.1) as a typed record."""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from compiler.diagnostics import Diagnostic, Severity
+from compiler.discover import PROJECT_FILE, Kind
+from compiler.load import Document, load_bytes
+from compiler.schema import schema_errors
+
+DEFAULT_ENVIRONMENT = "default"
+DEFAULT_BENTOML_HOME = "/home/bentoml/bentoml"
+
+
+@dataclass(frozen=True)
+class Environment:
+    name: str
+    cluster: str | None = None
+
+
+@dataclass(frozen=True)
+class Project:
+    bentoml_home: str = DEFAULT_BENTOML_HOME
+    secrets_dir: str = "secrets"
+    deployments_dir: str = "deployments"
+    environments: tuple[Environment, ...] = (Environment(DEFAULT_ENVIRONMENT),)
+    rules: dict[str, str] = field(default_factory=dict)
+    document: Document | None = None
+
+    @property
+    def environment_names(self) -> tuple[str, ...]:
+        return tuple(e.name for e in self.environments)
+
+    def environment(self, name: str) -> Environment | None:
+        return next((e for e in self.environments if e.name == name), None)
+
+
+def _folder(doc: Document, key: str, default: str) -> tuple[str, list[Diagnostic]]:
+    value = str(doc.data.get(key, default))
+    norm = posixpath.normpath(value)
+    if posixpath.isabs(norm) or norm == ".." or norm.startswith("../"):
+        line, col = doc.position(f"/{key}")
+        message = f"'{key}' must be a folder inside the repo"
+        return default, [Diagnostic(doc.path, line, col, "BG103", Severity.ERROR, message, f"/{key}")]
+    return norm, []
+
+
+def _from_data(doc: Document) -> tuple[Project, list[Diagnostic]]:
+    data: dict[str, Any] = doc.data
+    secrets_dir, problems = _folder(doc, "secrets_dir", "secrets")
+    deployments_dir, more = _folder(doc, "deployments_dir", "deployments")
+    envs = data.get("environments") or {}
+    environments = tuple(
+        Environment(name, (spec or {}).get("cluster")) for name, spec in sorted(envs.items())
+    ) or (Environment(DEFAULT_ENVIRONMENT),)
+    project = Project(
+        bentoml_home=posixpath.normpath(data.get("bentoml_home", DEFAULT_BENTOML_HOME)),
+        secrets_dir=secrets_dir,
+        deployments_dir=deployments_dir,
+        environments=environments,
+        rules=dict(data.get("rules") or {}),
+        document=doc,
+    )
+    return project, problems + more
+
+
+def load_project(root: Path) -> tuple[Project, list[Diagnostic]]:
+    """The project, or the defaults when there is no project file; diagnostics are BG0xx/BG103."""
+    path = root / PROJECT_FILE
+    if not path.is_file():
+        return Project(), []
+    result = load_bytes(PROJECT_FILE, path.read_bytes())
+    if result.document is None:
+        return Project(), result.diagnostics
+    errors = result.diagnostics + schema_errors(result.document, Kind.PROJECT)
+    if errors:
+        return Project(document=result.document), errors
+    return _from_data(result.document)

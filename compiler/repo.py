@@ -1,0 +1,96 @@
+"""Read a whole repo: discover, load with positions, check schemas and encryption structure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from compiler.diagnostics import Diagnostic, Severity
+from compiler.discover import Kind, SourceFile, discover
+from compiler.encryption import recipient_drift, secret_encryption, unencrypted_by_rule
+from compiler.load import Document, load_bytes
+from compiler.project import Project, load_project
+from compiler.schema import schema_errors
+from compiler.semantics import semantic_errors
+from compiler.sopsconfig import SopsConfig, load_sops_config
+
+
+@dataclass(frozen=True)
+class LoadedFile:
+    source: SourceFile
+    raw: bytes = field(repr=False)
+    document: Document | None
+    valid: bool  # loaded and schema-clean: later stages may trust its shape
+
+    @property
+    def path(self) -> str:
+        return self.source.path
+
+
+@dataclass(frozen=True)
+class Repo:
+    root: Path
+    project: Project
+    files: tuple[LoadedFile, ...]
+    sops_config: SopsConfig | None
+    diagnostics: tuple[Diagnostic, ...]
+    project_failed: bool = False
+
+    def of_kind(self, kind: Kind) -> list[LoadedFile]:
+        return [f for f in self.files if f.source.kind is kind]
+
+
+def _error(path: str, code: str, message: str) -> Diagnostic:
+    return Diagnostic(path, 1, 1, code, Severity.ERROR, message)
+
+
+def read_source(root: Path, source: SourceFile) -> tuple[bytes | None, list[Diagnostic]]:
+    try:
+        return (root / source.path).read_bytes(), []
+    except IsADirectoryError:
+        return None, [_error(source.path, "BG004", "expected a file, found a directory")]
+    except OSError as err:
+        return None, [_error(source.path, "BG004", f"cannot read the file: {err.strerror or err}")]
+
+
+def check_document(source: SourceFile, raw: bytes) -> tuple[LoadedFile, list[Diagnostic]]:
+    """Load one file and run every check that needs only the file itself."""
+    result = load_bytes(source.path, raw, forbid_anchors=source.kind is Kind.SECRET)
+    doc = result.document
+    if doc is None:
+        return LoadedFile(source, raw, None, False), result.diagnostics
+    found = result.diagnostics + schema_errors(doc, source.kind)
+    valid = not found
+    if valid:
+        found += semantic_errors(doc, source.kind)
+    if source.kind is Kind.SECRET:
+        found += secret_encryption(doc)
+    return LoadedFile(source, raw, doc, valid and not found), found
+
+
+def load_repo(root: Path) -> Repo:
+    root = root.resolve()
+    project, problems = load_project(root)
+    if problems and any(d.severity is Severity.ERROR for d in problems):
+        return Repo(root, project, (), None, tuple(problems), project_failed=True)
+    sources, escapes = discover(root, project.secrets_dir, project.deployments_dir)
+    found = list(problems)
+    found += [_error(e.path, "BG004", "symlink points outside the repo; refused and not read") for e in escapes]
+    files: list[LoadedFile] = []
+    for source in sources:
+        raw, unreadable = read_source(root, source)
+        found += unreadable
+        if raw is not None:
+            loaded, diagnostics = check_document(source, raw)
+            files.append(loaded)
+            found += diagnostics
+    sops_config, sops_problems = load_sops_config(root)
+    found += sops_problems
+    if sops_config is not None:
+        secrets = [f for f in files if f.source.kind is Kind.SECRET and f.document is not None]
+        for secret in secrets:
+            assert secret.document is not None
+            found += recipient_drift(secret.document, sops_config)
+        skip = {f.path for f in files if f.source.kind is Kind.SECRET} | {e.path for e in escapes}
+        found += unencrypted_by_rule(root, sops_config, skip)
+    return Repo(root, project, tuple(files), sops_config, tuple(found))

@@ -1,0 +1,104 @@
+"""The validate pipeline: load the repo, check every file, decrypt what must be, run the rules."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from compiler import exitcodes
+from compiler.decrypt import DecryptMode, Decryptor
+from compiler.diagnostics import Diagnostic, Severity, sort_diagnostics
+from compiler.discover import Kind
+from compiler.repo import Repo, load_repo
+from compiler.rules import default_severity
+
+
+@dataclass(frozen=True)
+class ValidateOptions:
+    repo: Path
+    files: tuple[str, ...] = ()
+    environment: str | None = None
+    decrypt: DecryptMode = DecryptMode.AUTO
+    strict: bool = False
+    sops: str | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    diagnostics: list[Diagnostic]
+    files: int
+    exit_code: int
+
+
+def _configured(diagnostics: list[Diagnostic], overrides: dict[str, str]) -> list[Diagnostic]:
+    """Apply `rules:` from the project file: error, warning or off per code."""
+    result = []
+    for d in diagnostics:
+        setting = overrides.get(d.code)
+        if setting == "off":
+            continue
+        if setting in ("error", "warning"):
+            d = d.with_severity(Severity(setting))
+        result.append(d)
+    return result
+
+
+def _with_defaults(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """Stage findings come out as errors; the catalogue says which are warnings by default."""
+    return [d if d.code in ("BG206", "BG210") else d.with_severity(default_severity(d.code)) for d in diagnostics]
+
+
+def repo_relative(root: Path, given: str) -> str:
+    path = Path(given)
+    candidates = [path] if path.is_absolute() else [Path.cwd() / path, root / path]
+    for candidate in candidates:
+        try:
+            return Path(os.path.abspath(candidate)).relative_to(root).as_posix()
+        except ValueError:
+            continue
+    return path.as_posix()
+
+
+def _about(d: Diagnostic, files: set[str]) -> bool:
+    return d.file in files or any(r.file in files for r in d.related)
+
+
+def _decrypt_all(repo: Repo, decryptor: Decryptor) -> list[Diagnostic]:
+    secrets = [f for f in repo.of_kind(Kind.SECRET) if f.valid and f.document is not None]
+    docs = {f.path: f.document for f in secrets if f.document is not None}
+    decryptor.decrypt([(f.document, f.raw) for f in secrets if f.document and decryptor.can_try(f.document)])
+    return decryptor.failures(docs)
+
+
+def _exit_code(repo: Repo, diagnostics: Sequence[Diagnostic], decryptor: Decryptor, strict: bool) -> int:
+    if repo.project_failed:
+        return exitcodes.USAGE
+    if decryptor.fatal:
+        return exitcodes.ENVIRONMENT
+    if any(d.severity is Severity.ERROR for d in diagnostics):
+        return exitcodes.FINDINGS
+    if strict and diagnostics:
+        return exitcodes.FINDINGS
+    return exitcodes.OK
+
+
+def validate(options: ValidateOptions) -> Outcome:
+    root = options.repo.resolve()
+    repo = load_repo(root)
+    decryptor = Decryptor(root, options.decrypt, options.sops)
+    found = _with_defaults(list(repo.diagnostics))
+    if not repo.project_failed and options.decrypt is DecryptMode.ALWAYS:
+        found += _decrypt_all(repo, decryptor)
+    found = _configured(found, repo.project.rules)
+    if options.files:
+        wanted = {repo_relative(root, f) for f in options.files}
+        found = [d for d in found if _about(d, wanted)]
+    diagnostics = sort_diagnostics(found)
+    files = len(repo.files) + (1 if repo.project.document else 0)
+    return Outcome(diagnostics, files, _exit_code(repo, diagnostics, decryptor, options.strict))
+
+
+def strip_environment(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    return [replace(d, environment=None) for d in diagnostics]
