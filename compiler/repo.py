@@ -59,10 +59,8 @@ def check_document(source: SourceFile, raw: bytes) -> tuple[LoadedFile, list[Dia
     doc = result.document
     if doc is None:
         return LoadedFile(source, raw, None, False), result.diagnostics
-    found = result.diagnostics + schema_errors(doc, source.kind)
+    found = result.diagnostics + schema_errors(doc, source.kind) + semantic_errors(doc, source.kind)
     valid = not found
-    if valid:
-        found += semantic_errors(doc, source.kind)
     if source.kind is Kind.SECRET:
         found += secret_encryption(doc)
     return LoadedFile(source, raw, doc, valid and not found), found

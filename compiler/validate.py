@@ -10,9 +10,13 @@ from pathlib import Path
 from compiler import exitcodes
 from compiler.decrypt import DecryptMode, Decryptor
 from compiler.diagnostics import Diagnostic, Severity, sort_diagnostics
+from compiler.redacted import SecretValue
 from compiler.discover import Kind
+from compiler.errors import UsageError
+from compiler.model import EnvironmentModel, SecretSpec, build_model, secret_specs
 from compiler.repo import Repo, load_repo
-from compiler.rules import default_severity
+from compiler.rules import checks, default_severity
+from compiler.rules.context import EnvContext, RepoContext
 
 
 @dataclass(frozen=True)
@@ -65,11 +69,46 @@ def _about(d: Diagnostic, files: set[str]) -> bool:
     return d.file in files or any(r.file in files for r in d.related)
 
 
-def _decrypt_all(repo: Repo, decryptor: Decryptor) -> list[Diagnostic]:
+def _decrypt(repo: Repo, decryptor: Decryptor, paths: set[str] | None) -> list[Diagnostic]:
+    """Decrypt the named secret files (None: all), each once; report what failed."""
     secrets = [f for f in repo.of_kind(Kind.SECRET) if f.valid and f.document is not None]
-    docs = {f.path: f.document for f in secrets if f.document is not None}
-    decryptor.decrypt([(f.document, f.raw) for f in secrets if f.document and decryptor.can_try(f.document)])
-    return decryptor.failures(docs)
+    chosen = [f for f in secrets if paths is None or f.path in paths]
+    decryptor.decrypt([(f.document, f.raw) for f in chosen if f.document and decryptor.can_try(f.document)])
+    return decryptor.failures({f.path: f.document for f in secrets if f.document is not None})
+
+
+def _once_per_environment(found: list[tuple[str, Diagnostic]], evaluated: int) -> list[Diagnostic]:
+    """A finding that holds in every environment is reported once, without an environment."""
+    envs: dict[Diagnostic, list[str]] = {}
+    for env, d in found:
+        envs.setdefault(d, []).append(env)
+    result = []
+    for d, names in envs.items():
+        if len(set(names)) == evaluated:
+            result.append(d)
+        else:
+            result += [d.with_environment(name) for name in sorted(set(names))]
+    return result
+
+
+def _model_findings(repo: Repo, decryptor: Decryptor, models: list[EnvironmentModel]) -> list[Diagnostic]:
+    found: list[Diagnostic] = []
+    repo_ctx = RepoContext(repo, secret_specs(repo), models)
+    for rule in checks("repo"):
+        found += list(rule.check(repo_ctx))
+
+    def values(spec: SecretSpec) -> dict[str, SecretValue] | None:
+        return decryptor.values(spec.path)
+
+    contexts = [EnvContext(repo, model, values) for model in models]
+    wanted: set[str] = set()
+    for rule in checks("environment"):
+        for ctx in contexts:
+            wanted |= rule.wanted(ctx) if hasattr(rule, "wanted") else set()
+    if wanted and decryptor.mode is DecryptMode.AUTO:
+        found += _decrypt(repo, decryptor, wanted)
+    per_env = [(ctx.model.name, d) for rule in checks("environment") for ctx in contexts for d in rule.check(ctx)]
+    return found + _once_per_environment(per_env, len(contexts))
 
 
 def _exit_code(repo: Repo, diagnostics: Sequence[Diagnostic], decryptor: Decryptor, strict: bool) -> int:
@@ -89,8 +128,13 @@ def validate(options: ValidateOptions) -> Outcome:
     repo = load_repo(root)
     decryptor = Decryptor(root, options.decrypt, options.sops)
     found = _with_defaults(list(repo.diagnostics))
-    if not repo.project_failed and options.decrypt is DecryptMode.ALWAYS:
-        found += _decrypt_all(repo, decryptor)
+    if not repo.project_failed:
+        if options.environment and options.environment not in repo.project.environment_names:
+            known = ", ".join(repo.project.environment_names)
+            raise UsageError(f"unknown environment {options.environment!r}; declared: {known}")
+        if options.decrypt is DecryptMode.ALWAYS:
+            found += _decrypt(repo, decryptor, None)
+        found += _model_findings(repo, decryptor, list(build_model(repo, options.environment)))
     found = _configured(found, repo.project.rules)
     if options.files:
         wanted = {repo_relative(root, f) for f in options.files}
@@ -98,7 +142,3 @@ def validate(options: ValidateOptions) -> Outcome:
     diagnostics = sort_diagnostics(found)
     files = len(repo.files) + (1 if repo.project.document else 0)
     return Outcome(diagnostics, files, _exit_code(repo, diagnostics, decryptor, options.strict))
-
-
-def strip_environment(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
-    return [replace(d, environment=None) for d in diagnostics]

@@ -11,12 +11,27 @@ from typing import Protocol
 
 from compiler.diagnostics import Severity
 from compiler.rules import (
+    bad_sub_path,
+    dns_names,
+    duplicate_attachment,
+    duplicate_deployment_names,
     duplicate_keys,
+    duplicate_secret_names,
     encrypted_outside_data,
+    env_key_conflicts,
+    env_key_equal,
+    env_key_in_envs,
+    env_key_unverified,
+    env_var_names,
+    file_key_name,
+    file_path_collisions,
     file_shape,
     mac_mismatch,
+    mount_outside_home,
     no_key,
     not_encrypted,
+    orphan_overlays,
+    paths_on_env_secret,
     plaintext_value,
     recipient_drift,
     schema_deployment,
@@ -25,9 +40,13 @@ from compiler.rules import (
     schema_secret,
     sops_config_invalid,
     sops_failed,
+    sub_path_unknown_key,
     tampered_ciphertext,
+    template_keys,
     unencrypted_by_rule,
+    unknown_secret,
     unsafe_construct,
+    unused_secret,
     yaml_syntax,
 )
 
@@ -57,7 +76,31 @@ RULES: dict[str, ModuleType] = {
     "BG208": tampered_ciphertext,
     "BG209": sops_config_invalid,
     "BG210": sops_failed,
+    "BG301": env_key_conflicts,
+    "BG302": env_key_equal,
+    "BG303": env_key_unverified,
+    "BG304": env_key_in_envs,
+    "BG305": file_path_collisions,
+    "BG306": duplicate_attachment,
+    "BG401": mount_outside_home,
+    "BG402": bad_sub_path,
+    "BG403": paths_on_env_secret,
+    "BG404": file_key_name,
+    "BG405": sub_path_unknown_key,
+    "BG501": unknown_secret,
+    "BG502": duplicate_secret_names,
+    "BG503": duplicate_deployment_names,
+    "BG504": unused_secret,
+    "BG505": dns_names,
+    "BG506": env_var_names,
+    "BG507": template_keys,
+    "BG508": orphan_overlays,
 }
+
+
+def checks(scope: str) -> list[ModuleType]:
+    """Rule modules that run on the model, in code order: scope "repo" or "environment"."""
+    return [m for _, m in sorted(RULES.items()) if getattr(m, "SCOPE", None) == scope]
 
 
 def default_severity(code: str) -> Severity:
