@@ -62,9 +62,7 @@ def generate() -> AgeKeyPair:
         serialization.PrivateFormat.Raw,
         serialization.NoEncryption(),
     )
-    raw_public = private.public_key().public_bytes(
-        serialization.Encoding.Raw, serialization.PublicFormat.Raw
-    )
+    raw_public = private.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     return AgeKeyPair(
         identity=bech32_encode("age-secret-key-", raw_private).upper(),
         recipient=bech32_encode("age", raw_public),

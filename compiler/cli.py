@@ -35,8 +35,14 @@ class Format(str, Enum):
 
 
 RepoOption = Annotated[
-    Optional[Path], typer.Option("-C", "--repo", help="Work on the repo at DIR (default: the current directory).",
-                                 metavar="DIR", show_default=False)
+    Optional[Path],
+    typer.Option(
+        "-C",
+        "--repo",
+        help="Work on the repo at DIR (default: the current directory).",
+        metavar="DIR",
+        show_default=False,
+    ),
 ]
 
 
@@ -57,8 +63,9 @@ def _version(value: bool) -> None:
 def root(
     ctx: typer.Context,
     repo: RepoOption = None,
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                          help="Print the version and exit.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
 ) -> None:
     ctx.obj = {"repo": repo}
 
@@ -66,17 +73,29 @@ def root(
 @app.command("validate")
 def validate_command(
     ctx: typer.Context,
-    files: Annotated[Optional[list[str]], typer.Argument(help="Report only findings in or about these files.",
-                                                         show_default=False)] = None,
+    files: Annotated[
+        Optional[list[str]],
+        typer.Argument(help="Report only findings in or about these files.", show_default=False),
+    ] = None,
     repo: RepoOption = None,
     env: Annotated[Optional[str], typer.Option("--env", help="Check one environment only.")] = None,
     output: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
     strict: Annotated[bool, typer.Option("--strict", help="Warnings fail the run too.")] = False,
-    decrypt: Annotated[DecryptMode, typer.Option(
-        "--decrypt", help="auto: only where a rule needs values and a key is here; always: every secret.")
+    decrypt: Annotated[
+        DecryptMode,
+        typer.Option(
+            "--decrypt", help="auto: only where a rule needs values and a key is here; always: every secret."
+        ),
     ] = DecryptMode.AUTO,
-    sops: Annotated[Optional[str], typer.Option("--sops", envvar="BENTO_GITOPS_SOPS", metavar="PATH",
-                                                help="The sops binary (default: the bundled one).")] = None,
+    sops: Annotated[
+        Optional[str],
+        typer.Option(
+            "--sops",
+            envvar="BENTO_GITOPS_SOPS",
+            metavar="PATH",
+            help="The sops binary (default: the bundled one).",
+        ),
+    ] = None,
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="No summary line.")] = False,
 ) -> None:
     """Check every file against its schema, the encryption rules and the cross-file rules."""

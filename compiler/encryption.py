@@ -24,8 +24,15 @@ _MARKERS = {  # how a sops-encrypted file of each type shows itself (Flux's mark
 _BINARY_MARKER = re.compile(rb'"mac":\s*"ENC\[')
 
 
-def _diag(doc: Document, code: str, pointer: str, message: str, *, key: bool = False,
-          severity: Severity = Severity.ERROR) -> Diagnostic:
+def _diag(
+    doc: Document,
+    code: str,
+    pointer: str,
+    message: str,
+    *,
+    key: bool = False,
+    severity: Severity = Severity.ERROR,
+) -> Diagnostic:
     line, column = doc.key_position(pointer) if key else doc.position(pointer)
     return Diagnostic(doc.path, line, column, code, severity, message, pointer)
 
@@ -44,13 +51,19 @@ def _data_values(doc: Document) -> Iterator[Diagnostic]:
         pointer = pointers.join("/data", key)
         match = ENCRYPTED_VALUE.match(value) if isinstance(value, str) else None
         if match is None:
-            message = (f"value of '{key}' is plaintext in an encrypted file; re-encrypt it "
-                       f"(`sops encrypt -i {doc.path}` after `sops decrypt -i`, or `bento-gitops "
-                       "secret set`) and rotate the exposed value")
+            message = (
+                f"value of '{key}' is plaintext in an encrypted file; re-encrypt it "
+                f"(`sops encrypt -i {doc.path}` after `sops decrypt -i`, or `bento-gitops "
+                "secret set`) and rotate the exposed value"
+            )
             yield _diag(doc, "BG202", pointer, message)
         elif match.group(1) != "str":
-            yield _diag(doc, "BG202", pointer,
-                        f"value of '{key}' is encrypted as {match.group(1)}, not str; quote it before encrypting")
+            yield _diag(
+                doc,
+                "BG202",
+                pointer,
+                f"value of '{key}' is encrypted as {match.group(1)}, not str; quote it before encrypting",
+            )
 
 
 def _encrypted_outside_data(doc: Document, value: Any, pointer: str) -> Iterator[Diagnostic]:
@@ -63,18 +76,29 @@ def _encrypted_outside_data(doc: Document, value: Any, pointer: str) -> Iterator
         for index, child in enumerate(value):
             yield from _encrypted_outside_data(doc, child, pointers.join(pointer, index))
     elif isinstance(value, str) and value.startswith("ENC[AES256_GCM,"):
-        yield _diag(doc, "BG203", pointer,
-                    f"'{pointer}' is encrypted, so it can't be checked without keys; "
-                    "set `encrypted_regex: ^data$` in .sops.yaml and re-encrypt")
+        yield _diag(
+            doc,
+            "BG203",
+            pointer,
+            f"'{pointer}' is encrypted, so it can't be checked without keys; "
+            "set `encrypted_regex: ^data$` in .sops.yaml and re-encrypt",
+        )
 
 
 def secret_encryption(doc: Document) -> list[Diagnostic]:
     """BG201-BG203 for one schema-checked secret file."""
     if not is_encrypted(doc.data):
         pointer = "/data" if "data" in doc.data else ""
-        return [_diag(doc, "BG201", pointer,
-                      "secret is not encrypted: its values are committed in plaintext; encrypt it "
-                      f"(`sops encrypt -i {doc.path}`) and rotate every value it held", key=True)]
+        return [
+            _diag(
+                doc,
+                "BG201",
+                pointer,
+                "secret is not encrypted: its values are committed in plaintext; encrypt it "
+                f"(`sops encrypt -i {doc.path}`) and rotate every value it held",
+                key=True,
+            )
+        ]
     return [*_data_values(doc), *_encrypted_outside_data(doc, doc.data, "")]
 
 
@@ -85,8 +109,16 @@ def recipient_drift(doc: Document, config: SopsConfig) -> list[Diagnostic]:
         return []
     rule = config.rule_for(doc.path)
     if rule is None:
-        return [_diag(doc, "BG205", "/sops", f"no creation rule in .sops.yaml matches {doc.path}; "
-                      "add one so the file can be re-encrypted", key=True, severity=Severity.WARNING)]
+        return [
+            _diag(
+                doc,
+                "BG205",
+                "/sops",
+                f"no creation rule in .sops.yaml matches {doc.path}; add one so the file can be re-encrypted",
+                key=True,
+                severity=Severity.WARNING,
+            )
+        ]
     have = file_recipients(sops)
     if have == rule.recipients or not rule.recipients:
         return []
@@ -96,8 +128,10 @@ def recipient_drift(doc: Document, config: SopsConfig) -> list[Diagnostic]:
     if extra := sorted(have - rule.recipients):
         parts.append(f"not in the rule: {', '.join(extra)}")
     related = (Related(config.document.path, rule.line, rule.column, f"creation rule {rule.index}"),)
-    message = (f"recipients differ from .sops.yaml creation rule {rule.index} ({'; '.join(parts)}); "
-               f"run `sops updatekeys {doc.path}`")
+    message = (
+        f"recipients differ from .sops.yaml creation rule {rule.index} ({'; '.join(parts)}); "
+        f"run `sops updatekeys {doc.path}`"
+    )
     line, column = doc.key_position("/sops")
     return [Diagnostic(doc.path, line, column, "BG205", Severity.WARNING, message, "/sops", related)]
 
@@ -129,10 +163,12 @@ def unencrypted_by_rule(root: Path, config: SopsConfig, skip: set[str]) -> list[
             continue
         if _looks_encrypted(root / path):
             continue
-        related = ()
+        related: tuple[Related, ...] = ()
         if config.document is not None:
             related = (Related(config.document.path, rule.line, rule.column, f"creation rule {rule.index}"),)
-        message = (f"{path} matches .sops.yaml creation rule {rule.index} but is not encrypted; "
-                   f"run `sops encrypt -i {path}`")
+        message = (
+            f"{path} matches .sops.yaml creation rule {rule.index} but is not encrypted; "
+            f"run `sops encrypt -i {path}`"
+        )
         found.append(Diagnostic(path, 1, 1, "BG204", Severity.ERROR, message, "", related))
     return found

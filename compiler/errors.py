@@ -29,8 +29,9 @@ def guarded(action: Callable[[], int]) -> int:
     except KeyboardInterrupt:
         print("bento-gitops: interrupted", file=sys.stderr)
         return exitcodes.INTERRUPTED
-    except Exception:  # noqa: BLE001 - a bug: show it, exit distinctly
+    except Exception:
         traceback.print_exc()
-        print("bento-gitops: internal error (a bug): please report it with the traceback above",
-              file=sys.stderr)
+        print(
+            "bento-gitops: internal error (a bug): please report it with the traceback above", file=sys.stderr
+        )
         return exitcodes.INTERNAL

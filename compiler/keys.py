@@ -54,7 +54,9 @@ def recipient_of(identity: str) -> str | None:
     if raw is None or len(raw) != 32:
         return None
     public = X25519PrivateKey.from_private_bytes(raw).public_key()
-    return bech32_encode("age", public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw))
+    return bech32_encode(
+        "age", public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    )
 
 
 def _identities(text: str) -> set[str]:
@@ -99,8 +101,11 @@ def find_key_sources(environ: Mapping[str, str] | None = None) -> KeySources:
     else:
         described.append(f"{default} does not exist")
     home = Path(env.get("HOME", "~")).expanduser()
-    opaque = [name for name in ("SOPS_AGE_KEY_CMD", "SOPS_AGE_SSH_PRIVATE_KEY_FILE", "SOPS_AGE_SSH_PRIVATE_KEY_CMD")
-              if env.get(name)]
+    opaque = [
+        name
+        for name in ("SOPS_AGE_KEY_CMD", "SOPS_AGE_SSH_PRIVATE_KEY_FILE", "SOPS_AGE_SSH_PRIVATE_KEY_CMD")
+        if env.get(name)
+    ]
     opaque += [str(p) for p in (home / ".ssh" / "id_ed25519", home / ".ssh" / "id_rsa") if p.is_file()]
     described += [f"{o} may hold a key" for o in opaque]
     return KeySources(frozenset(recipients), tuple(opaque), tuple(described))

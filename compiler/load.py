@@ -91,9 +91,7 @@ class _Builder:
         if in_alias:
             self.expanded += 1
             if self.expanded > MAX_ALIAS_EXPANSION:
-                raise _Problem(
-                    "BG003", f"alias expansion exceeds {MAX_ALIAS_EXPANSION} nodes", node
-                )
+                raise _Problem("BG003", f"alias expansion exceeds {MAX_ALIAS_EXPANSION} nodes", node)
         if not in_alias or pointer not in self.positions:
             self.positions[pointer] = _pos(node)
         if isinstance(node, MappingNode):
@@ -129,8 +127,8 @@ class _Builder:
         self._check_tag(node, node.tag)
         return self._constructor.construct_object(node, deep=True)
 
-    def _check_tag(self, node: Node, expected: str) -> None:
-        tag = node.tag
+    def _check_tag(self, node: Node, expected: str | None) -> None:
+        tag = str(node.tag)
         if tag != expected or (isinstance(node, ScalarNode) and tag not in _PLAIN_TAGS):
             shown = tag.replace(_YAML, "!!") if tag.startswith(_YAML) else tag
             raise _Problem("BG003", f"tag {shown} is not allowed", node)
@@ -166,6 +164,9 @@ def _compose(path: str, text: str) -> tuple[Node | None, list[Diagnostic]]:
         mark = err.problem_mark or err.context_mark
         pos = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = (err.problem or err.context or "invalid YAML").strip()
+        start = err.context_mark
+        if err.context and start is not None and (start.line + 1, start.column + 1) != pos:
+            problem += f" ({err.context.strip()} started at line {start.line + 1}, column {start.column + 1})"
         return None, [_diag(path, "BG001", f"YAML syntax error: {problem}", pos)]
     except YAMLError as err:
         return None, [_diag(path, "BG001", f"YAML syntax error: {type(err).__name__}")]
@@ -175,7 +176,9 @@ def _compose(path: str, text: str) -> tuple[Node | None, list[Diagnostic]]:
     if not nodes:
         return None, [_diag(path, "BG004", "file is empty")]
     if len(nodes) > 1:
-        return None, [_diag(path, "BG004", "file holds several YAML documents; keep one per file", _pos(nodes[1]))]
+        return None, [
+            _diag(path, "BG004", "file holds several YAML documents; keep one per file", _pos(nodes[1]))
+        ]
     return nodes[0], []
 
 

@@ -30,7 +30,7 @@ def origins_of(doc: Document, prefix: str = "", into: str = "") -> Origins:
     found: Origins = {}
     for pointer, (line, column) in doc.positions.items():
         if pointer == prefix or pointer.startswith(prefix + "/"):
-            found[into + pointer[len(prefix):]] = Origin(doc.path, line, column)
+            found[into + pointer[len(prefix) :]] = Origin(doc.path, line, column)
     return found
 
 
@@ -39,8 +39,15 @@ def _drop(origins: Origins, pointer: str) -> None:
         del origins[key]
 
 
-def _merge_list(base: list[Any], patch: list[Any], field: str, at: str, patch_doc: Document,
-                patch_at: str, origins: Origins) -> list[Any]:
+def _merge_list(
+    base: list[Any],
+    patch: list[Any],
+    field: str,
+    at: str,
+    patch_doc: Document,
+    patch_at: str,
+    origins: Origins,
+) -> list[Any]:
     """Items of `patch` replace the base item with the same `field` value, or are appended."""
     result = list(base)
     index_of = {item.get(field): i for i, item in enumerate(result) if isinstance(item, dict)}

@@ -111,7 +111,9 @@ def secret_specs(repo: Repo) -> list[SecretSpec]:
     return [SecretSpec(name_of(f), f, f.source.environment) for f in repo.of_kind(Kind.SECRET) if f.valid]
 
 
-def _effective(base: LoadedFile, overlay: LoadedFile | None, environment: str, cluster: str | None) -> Deployment:
+def _effective(
+    base: LoadedFile, overlay: LoadedFile | None, environment: str, cluster: str | None
+) -> Deployment:
     assert base.document is not None
     config = copy.deepcopy(base.document.data)
     origins = origins_of(base.document)

@@ -28,14 +28,14 @@ def mount_segments(path: str, bentoml_home: str) -> Segments | None:
     """
     match = HOME_VARIABLE.match(path)
     if match:
-        return _segments(path[match.end():].lstrip("/"))
+        return _segments(path[match.end() :].lstrip("/"))
     if path.startswith("/"):
         home = posixpath.normpath(bentoml_home)
         norm = posixpath.normpath(path)
         if norm == home:
             return ()
         if norm.startswith(home.rstrip("/") + "/"):
-            return tuple(norm[len(home.rstrip("/")) + 1:].split("/"))
+            return tuple(norm[len(home.rstrip("/")) + 1 :].split("/"))
     return None
 
 

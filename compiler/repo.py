@@ -59,11 +59,12 @@ def check_document(source: SourceFile, raw: bytes) -> tuple[LoadedFile, list[Dia
     doc = result.document
     if doc is None:
         return LoadedFile(source, raw, None, False), result.diagnostics
-    found = result.diagnostics + schema_errors(doc, source.kind) + semantic_errors(doc, source.kind)
-    valid = not found
-    if source.kind is Kind.SECRET:
-        found += secret_encryption(doc)
-    return LoadedFile(source, raw, doc, valid and not found), found
+    encryption = secret_encryption(doc) if source.kind is Kind.SECRET else []
+    # an encrypted field fails its schema as a consequence; BG203 says why
+    hidden = tuple(d.pointer for d in encryption if d.code == "BG203")
+    schema = [d for d in schema_errors(doc, source.kind) if not (hidden and d.pointer.startswith(hidden))]
+    found = result.diagnostics + schema + semantic_errors(doc, source.kind) + encryption
+    return LoadedFile(source, raw, doc, not found), found
 
 
 def load_repo(root: Path) -> Repo:
@@ -73,7 +74,9 @@ def load_repo(root: Path) -> Repo:
         return Repo(root, project, (), None, tuple(problems), project_failed=True)
     sources, escapes = discover(root, project.secrets_dir, project.deployments_dir)
     found = list(problems)
-    found += [_error(e.path, "BG004", "symlink points outside the repo; refused and not read") for e in escapes]
+    found += [
+        _error(e.path, "BG004", "symlink points outside the repo; refused and not read") for e in escapes
+    ]
     files: list[LoadedFile] = []
     for source in sources:
         raw, unreadable = read_source(root, source)

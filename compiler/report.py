@@ -43,7 +43,9 @@ def _record(d: Diagnostic) -> dict[str, object]:
         "column": d.column,
         "pointer": d.pointer,
         "environment": d.environment,
-        "related": [{"file": r.file, "line": r.line, "column": r.column, "message": r.message} for r in d.related],
+        "related": [
+            {"file": r.file, "line": r.line, "column": r.column, "message": r.message} for r in d.related
+        ],
     }
 
 

@@ -44,9 +44,9 @@ def load_schema(kind: str) -> dict[str, Any]:
 
 
 @cache
-def _registry() -> Registry:  # type: ignore[type-arg]
+def _registry() -> Registry[Any]:
     resources_ = [Resource.from_contents(load_schema(k)) for k in SCHEMA_KINDS]
-    return Registry().with_resources((r.id() or "", r) for r in resources_)  # type: ignore[misc]
+    return Registry().with_resources((r.id() or "", r) for r in resources_)
 
 
 @cache
@@ -60,7 +60,7 @@ def _shown(value: Any) -> str:
 
 
 def _message(error: ValidationError, quote: bool) -> str:
-    kind, expected = error.validator, error.validator_value
+    kind, expected = error.validator, _any(error.validator_value)
     value = f" {_shown(error.instance)}" if quote else ""
     if kind == "type":
         wanted = " or ".join(expected) if isinstance(expected, list) else expected
@@ -84,8 +84,14 @@ def _message(error: ValidationError, quote: bool) -> str:
 
 
 def _json_type(value: Any) -> str:
-    for name, kind in (("boolean", bool), ("integer", int), ("number", float), ("string", str),
-                       ("array", list), ("object", dict)):
+    for name, kind in (
+        ("boolean", bool),
+        ("integer", int),
+        ("number", float),
+        ("string", str),
+        ("array", list),
+        ("object", dict),
+    ):
         if isinstance(value, kind):
             return name
     return "null"
@@ -102,10 +108,15 @@ def _diag(doc: Document, code: str, pos: tuple[int, int], pointer: str, message:
     return Diagnostic(doc.path, pos[0], pos[1], code, Severity.ERROR, message, pointer)
 
 
+def _any(value: object) -> Any:
+    """jsonschema types these fields loosely (a sentinel for unset); errors always have them."""
+    return value
+
+
 def _unknown_keys(doc: Document, code: str, error: ValidationError) -> Iterator[Diagnostic]:
-    known = sorted(error.schema.get("properties", {}))
+    known = sorted(_any(error.schema).get("properties", {}))
     base = pointers.from_path(error.absolute_path)
-    for key in sorted(k for k in error.instance if k not in known):
+    for key in sorted(k for k in _any(error.instance) if k not in known):
         pointer = pointers.join(base, key)
         hint = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
         advice = f"; did you mean '{hint[0]}'?" if hint else f"; expected one of: {', '.join(known)}"
@@ -114,8 +125,8 @@ def _unknown_keys(doc: Document, code: str, error: ValidationError) -> Iterator[
 
 def _required(doc: Document, code: str, error: ValidationError) -> Iterator[Diagnostic]:
     pointer = pointers.from_path(error.absolute_path)
-    for key in error.validator_value:
-        if key not in error.instance:
+    for key in _any(error.validator_value):
+        if key not in _any(error.instance):
             where = f"'{pointer.lstrip('/')}'" if pointer else "the top level"
             yield _diag(doc, code, doc.position(pointer), pointer, f"missing required key '{key}' at {where}")
 
@@ -143,5 +154,7 @@ def schema_errors(doc: Document, kind: Kind) -> list[Diagnostic]:
             pointer = pointers.from_path(leaf.absolute_path)
             quote = kind is not Kind.SECRET or not pointer.startswith(_HIDDEN_PREFIXES)
             where = pointer.lstrip("/") or "top level"
-            found.append(_diag(doc, code, doc.position(pointer), pointer, f"{where}: {_message(leaf, quote)}"))
+            found.append(
+                _diag(doc, code, doc.position(pointer), pointer, f"{where}: {_message(leaf, quote)}")
+            )
     return found

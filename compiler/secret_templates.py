@@ -25,7 +25,10 @@ def templates() -> dict[str, Template]:
     for name, spec in sorted(raw.items()):
         keys = spec["keys"]
         found[name] = Template(
-            name, spec["description"], spec["type"], spec.get("path"),
+            name,
+            spec["description"],
+            spec["type"],
+            spec.get("path"),
             tuple(k for k, v in keys.items() if v["required"]),
             tuple(k for k, v in keys.items() if not v["required"]),
         )

@@ -37,8 +37,15 @@ def replica_errors(doc: Document, code: str) -> Iterator[Diagnostic]:
         if isinstance(low, int) and isinstance(high, int) and low > high:
             at = f"{pointer}/scaling/min_replicas"
             line, column = doc.position(at)
-            yield Diagnostic(doc.path, line, column, code, Severity.ERROR,
-                             f"min_replicas ({low}) is greater than max_replicas ({high})", at)
+            yield Diagnostic(
+                doc.path,
+                line,
+                column,
+                code,
+                Severity.ERROR,
+                f"min_replicas ({low}) is greater than max_replicas ({high})",
+                at,
+            )
 
 
 def canary_errors(doc: Document, code: str) -> Iterator[Diagnostic]:
@@ -49,9 +56,15 @@ def canary_errors(doc: Document, code: str) -> Iterator[Diagnostic]:
     total = sum(w for w in weights if isinstance(w, int))
     if total > 100:
         line, column = doc.key_position("/canary/versions")
-        yield Diagnostic(doc.path, line, column, code, Severity.ERROR,
-                         f"canary weights add up to {total}%; the total must not exceed 100%",
-                         "/canary/versions")
+        yield Diagnostic(
+            doc.path,
+            line,
+            column,
+            code,
+            Severity.ERROR,
+            f"canary weights add up to {total}%; the total must not exceed 100%",
+            "/canary/versions",
+        )
 
 
 def semantic_errors(doc: Document, kind: Kind) -> list[Diagnostic]:

@@ -80,8 +80,13 @@ def pool_size() -> int:
 class SopsRunner:
     """One per run: knows the binary, the environment and the timeout."""
 
-    def __init__(self, binary: str, cwd: Path, timeout: float = DEFAULT_TIMEOUT,
-                 environ: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        binary: str,
+        cwd: Path,
+        timeout: float = DEFAULT_TIMEOUT,
+        environ: Mapping[str, str] | None = None,
+    ) -> None:
         self.binary = binary
         self.cwd = cwd
         self.timeout = timeout
@@ -90,8 +95,13 @@ class SopsRunner:
 
     def run(self, args: list[str], stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
         return subprocess.run(
-            [self.binary, *args], input=stdin, capture_output=True, cwd=self.cwd,
-            env=self.env, timeout=self.timeout, check=False,
+            [self.binary, *args],
+            input=stdin,
+            capture_output=True,
+            cwd=self.cwd,
+            env=self.env,
+            timeout=self.timeout,
+            check=False,
         )
 
     def decrypt(self, name: str, blob: bytes, describe_keys: str = "") -> Outcome:
@@ -100,12 +110,16 @@ class SopsRunner:
         try:
             proc = self.run(args, blob)
         except subprocess.TimeoutExpired:
-            return Failure("BG210", f"sops did not finish decrypting {name} within {self.timeout:g}s", fatal=True)
+            return Failure(
+                "BG210", f"sops did not finish decrypting {name} within {self.timeout:g}s", fatal=True
+            )
         except OSError as err:
             return Failure("BG210", f"could not run sops ({self.binary}): {err.strerror}", fatal=True)
         if proc.returncode == 0:
             return _parse(name, proc.stdout)
-        return _failure(name, proc.returncode, clean_stderr(proc.stderr.decode("utf-8", "replace")), describe_keys)
+        return _failure(
+            name, proc.returncode, clean_stderr(proc.stderr.decode("utf-8", "replace")), describe_keys
+        )
 
     def decrypt_many(self, jobs: Iterable[tuple[str, bytes, str]]) -> dict[str, Outcome]:
         work = list(jobs)
@@ -113,14 +127,16 @@ class SopsRunner:
             return {name: self.decrypt(name, blob, keys) for name, blob, keys in work}
         with ThreadPoolExecutor(max_workers=min(pool_size(), len(work))) as pool:
             outcomes = pool.map(lambda job: self.decrypt(*job), work)
-            return {job[0]: outcome for job, outcome in zip(work, outcomes)}
+            return {job[0]: outcome for job, outcome in zip(work, outcomes, strict=True)}
 
 
 def _parse(name: str, stdout: bytes) -> Outcome:
     try:
         document = json.loads(stdout)
     except (ValueError, UnicodeDecodeError):
-        return Failure("BG210", f"sops printed something that is not JSON while decrypting {name}", fatal=True)
+        return Failure(
+            "BG210", f"sops printed something that is not JSON while decrypting {name}", fatal=True
+        )
     data = document.get("data") if isinstance(document, dict) else None
     if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
         return Failure("BG210", f"sops output for {name} has no `data` mapping of strings", fatal=True)
@@ -131,12 +147,20 @@ def _failure(name: str, returncode: int, stderr: str, describe_keys: str) -> Fai
     if returncode == NO_KEY:
         return Failure("BG206", f"no available key can decrypt {name}; {describe_keys}".rstrip("; "))
     if returncode == MAC_MISMATCH:
-        return Failure("BG207", f"MAC mismatch in {name}: a plaintext field was edited by hand; "
-                       "undo the edit, or change the file with `sops edit` / `bento-gitops secret set`")
+        return Failure(
+            "BG207",
+            f"MAC mismatch in {name}: a plaintext field was edited by hand; "
+            "undo the edit, or change the file with `sops edit` / `bento-gitops secret set`",
+        )
     if returncode == TAMPERED:
-        return Failure("BG208", f"ciphertext in {name} is tampered or corrupt and cannot be decrypted; "
-                       "restore the file from git history")
+        return Failure(
+            "BG208",
+            f"ciphertext in {name} is tampered or corrupt and cannot be decrypted; "
+            "restore the file from git history",
+        )
     if returncode < 0:
-        return Failure("BG210", f"sops was killed by signal {-returncode} while decrypting {name}", fatal=True)
+        return Failure(
+            "BG210", f"sops was killed by signal {-returncode} while decrypting {name}", fatal=True
+        )
     detail = f": {stderr}" if stderr else ""
-    return Failure("BG208", f"sops could not decrypt {name} (exit {returncode}){detail}")
+    return Failure("BG210", f"sops failed on {name} (exit {returncode}){detail}", fatal=True)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from compiler.diagnostics import Diagnostic, Severity
 from compiler.discover import SOPS_CONFIG
+from compiler.goregex import NotRE2, compile_re2
 from compiler.load import Document, load_bytes
 
 Recipients = frozenset[str]
@@ -17,7 +17,7 @@ Recipients = frozenset[str]
 @dataclass(frozen=True)
 class CreationRule:
     index: int
-    pattern: re.Pattern[str] | None  # None: the rule matches every path
+    pattern: Any  # a compiled RE2-compatible pattern; None: the rule matches every path
     recipients: Recipients
     line: int
     column: int
@@ -68,7 +68,10 @@ def rule_recipients(rule: dict[str, Any]) -> Recipients:
         found |= {f"kms:{k}" for k in _ids(group.get("kms"), "arn")}
         found |= {f"gcp_kms:{k}" for k in _ids(group.get("gcp_kms"), "resource_id")}
         found |= {f"azure_kv:{_azure(r)}" for r in _split(group.get("azure_keyvault"))}
-        found |= {f"hc_vault:{r.rstrip('/')}" for r in _split(group.get("hc_vault_transit_uri") or group.get("hc_vault"))}
+        found |= {
+            f"hc_vault:{r.rstrip('/')}"
+            for r in _split(group.get("hc_vault_transit_uri") or group.get("hc_vault"))
+        }
     return frozenset(found)
 
 
@@ -80,9 +83,13 @@ def file_recipients(sops: dict[str, Any]) -> Recipients:
         if not isinstance(group, dict):
             continue
         found |= {f"age:{k.get('recipient')}" for k in group.get("age") or [] if isinstance(k, dict)}
-        found |= {f"pgp:{str(k.get('fp', '')).upper()}" for k in group.get("pgp") or [] if isinstance(k, dict)}
+        found |= {
+            f"pgp:{str(k.get('fp', '')).upper()}" for k in group.get("pgp") or [] if isinstance(k, dict)
+        }
         found |= {f"kms:{k.get('arn')}" for k in group.get("kms") or [] if isinstance(k, dict)}
-        found |= {f"gcp_kms:{k.get('resource_id')}" for k in group.get("gcp_kms") or [] if isinstance(k, dict)}
+        found |= {
+            f"gcp_kms:{k.get('resource_id')}" for k in group.get("gcp_kms") or [] if isinstance(k, dict)
+        }
         for k in group.get("azure_kv") or []:
             if isinstance(k, dict):
                 url = "{}/keys/{}/{}".format(k.get("vault_url"), k.get("name"), k.get("version"))
@@ -114,9 +121,9 @@ def _rules(doc: Document) -> tuple[list[CreationRule], list[Diagnostic]]:
             continue
         regex = rule.get("path_regex")
         try:
-            pattern = re.compile(str(regex)) if regex is not None else None
-        except re.error as err:
-            problems.append(_problem(doc, f"{pointer}/path_regex", f"path_regex does not compile: {err}"))
+            pattern = compile_re2(str(regex)) if regex is not None else None
+        except NotRE2 as err:
+            problems.append(_problem(doc, f"{pointer}/path_regex", f"path_regex {err}"))
             continue
         line, column = doc.position(pointer)
         rules.append(CreationRule(index, pattern, rule_recipients(rule), line, column))

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from compiler import exitcodes
 from compiler.decrypt import DecryptMode, Decryptor
 from compiler.diagnostics import Diagnostic, Severity, sort_diagnostics
-from compiler.redacted import SecretValue
 from compiler.discover import Kind
 from compiler.errors import UsageError
 from compiler.model import EnvironmentModel, SecretSpec, build_model, secret_specs
+from compiler.redacted import SecretValue
 from compiler.repo import Repo, load_repo
 from compiler.rules import checks, default_severity
 from compiler.rules.context import EnvContext, RepoContext
@@ -51,7 +51,9 @@ def _configured(diagnostics: list[Diagnostic], overrides: dict[str, str]) -> lis
 
 def _with_defaults(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     """Stage findings come out as errors; the catalogue says which are warnings by default."""
-    return [d if d.code in ("BG206", "BG210") else d.with_severity(default_severity(d.code)) for d in diagnostics]
+    return [
+        d if d.code in ("BG206", "BG210") else d.with_severity(default_severity(d.code)) for d in diagnostics
+    ]
 
 
 def repo_relative(root: Path, given: str) -> str:
@@ -107,7 +109,9 @@ def _model_findings(repo: Repo, decryptor: Decryptor, models: list[EnvironmentMo
             wanted |= rule.wanted(ctx) if hasattr(rule, "wanted") else set()
     if wanted and decryptor.mode is DecryptMode.AUTO:
         found += _decrypt(repo, decryptor, wanted)
-    per_env = [(ctx.model.name, d) for rule in checks("environment") for ctx in contexts for d in rule.check(ctx)]
+    per_env = [
+        (ctx.model.name, d) for rule in checks("environment") for ctx in contexts for d in rule.check(ctx)
+    ]
     return found + _once_per_environment(per_env, len(contexts))
 
 

@@ -78,8 +78,12 @@ def sops_config(recipient: str) -> str:
 def encrypt_in_place(sops: str, root: Path, path: str) -> None:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("SOPS_")}
     proc = subprocess.run(
-        [sops, "encrypt", "-i", path], cwd=root, capture_output=True, text=True,
-        env={**clean, "SOPS_DISABLE_VERSION_CHECK": "1"}, check=False,
+        [sops, "encrypt", "-i", path],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env={**clean, "SOPS_DISABLE_VERSION_CHECK": "1"},
+        check=False,
     )
     assert proc.returncode == 0, proc.stderr
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -70,7 +69,9 @@ def _apply_edits(root: Path, edits: list[dict[str, Any]]) -> None:
         target.write_text(text)
 
 
-def run_case(case: Path, root: Path, env: Env, make_repo: RepoBuilder, key: Any) -> tuple[list[str], int, str]:
+def run_case(
+    case: Path, root: Path, env: Env, make_repo: RepoBuilder, key: Any
+) -> tuple[list[str], int, str]:
     settings = _settings(case)
     make_repo(root, _files(case), plaintext=tuple(settings.get("plaintext", ())))
     _apply_edits(root, settings.get("after_encrypt", []))
@@ -98,7 +99,9 @@ def test_case(case: Path, tmp_path: Path, env: Env, make_repo: RepoBuilder, age_
 def test_every_code_has_a_pass_and_a_fail_case(code: str) -> None:
     folders = sorted((CASES / code).glob("*")) if (CASES / code).is_dir() else []
     fails = [f for f in folders if f.name.startswith("fail") and code in (f / "expected.txt").read_text()]
-    passes = [f for f in folders if f.name.startswith("pass") and code not in (f / "expected.txt").read_text()]
+    passes = [
+        f for f in folders if f.name.startswith("pass") and code not in (f / "expected.txt").read_text()
+    ]
     assert fails, f"{code} needs a tests/cases/{code}/fail-* folder whose expected.txt names it"
     assert passes, f"{code} needs a tests/cases/{code}/pass-* folder in which it is not found"
 
@@ -111,9 +114,7 @@ def test_case_folders_name_known_codes() -> None:
 @pytest.mark.parametrize("code", sorted(RULES))
 def test_every_code_is_documented(code: str) -> None:
     rule = RULES[code]
-    assert rule.CODE == code
+    assert code == rule.CODE
     doc = rule.__doc__ or ""
     for section in ("Fails:", "Passes:", "Fix:"):
         assert section in doc, f"{code} documentation lacks {section}"
-
-

@@ -22,9 +22,7 @@ BASE_ID = "https://bento-gitops.dev/schemas/"
 
 
 def load_schema(kind: str) -> dict[str, Any]:
-    schema: dict[str, Any] = json.loads(
-        (SCHEMA_DIR / f"{kind}.schema.json").read_text(encoding="utf-8")
-    )
+    schema: dict[str, Any] = json.loads((SCHEMA_DIR / f"{kind}.schema.json").read_text(encoding="utf-8"))
     return schema
 
 
@@ -49,11 +47,7 @@ def errors(kind: str, text: str) -> list[ValidationError]:
 
 def keyword(error: ValidationError) -> str:
     """The failing keyword; a bad key reports propertyNames' inner `pattern`."""
-    return (
-        "propertyNames"
-        if "propertyNames" in error.relative_schema_path
-        else str(error.validator)
-    )
+    return "propertyNames" if "propertyNames" in error.relative_schema_path else str(error.validator)
 
 
 def subschemas(node: Any) -> Iterator[dict[str, Any]]:
@@ -99,9 +93,7 @@ def test_every_property_is_described(kind: str) -> None:
             ref = prop.get("$ref", "")
             if ref.startswith("#/$defs/"):
                 target = {**defs[ref.removeprefix("#/$defs/")], **prop}
-            assert target.get("description"), (
-                f"{kind}: property {name!r} has no description"
-            )
+            assert target.get("description"), f"{kind}: property {name!r} has no description"
 
 
 # Free-form but for their `traffic` key.
@@ -163,9 +155,7 @@ def test_overlay_patch_has_the_keys_of_the_deployment(full: str, patch: str) -> 
         ("deploymentStrategy", "deploymentStrategyPatch"),
     ],
 )
-def test_overlay_enums_are_the_deployment_enums_plus_null(
-    full: str, patch: str
-) -> None:
+def test_overlay_enums_are_the_deployment_enums_plus_null(full: str, patch: str) -> None:
     deployment, overlay = load_schema("deployment"), load_schema("overlay")
     assert overlay["$defs"][patch]["enum"] == [*deployment["$defs"][full]["enum"], None]
 
@@ -185,9 +175,7 @@ def test_every_overlay_field_may_be_null(pointer: str) -> None:
         "$id": f"{BASE_ID}probe.schema.json",
         "$ref": f"overlay.schema.json#{pointer}",
     }
-    assert (
-        list(validator_for(probe)(probe, registry=registry()).iter_errors(None)) == []
-    )
+    assert list(validator_for(probe)(probe, registry=registry()).iter_errors(None)) == []
 
 
 # --- valid documents ------------------------------------------------------------------
@@ -297,9 +285,7 @@ VALID = [
         id="metrics-number-or-string",
     ),
     pytest.param("secret", ENCRYPTED_SECRET, id="secret-encrypted"),
-    pytest.param(
-        "secret", "data: {OPENAI_API_KEY: sk-plain}\n", id="secret-minimal-plaintext"
-    ),
+    pytest.param("secret", "data: {OPENAI_API_KEY: sk-plain}\n", id="secret-minimal-plaintext"),
     pytest.param("project", PROJECT_FILE, id="project-full"),
     pytest.param("project", "{}\n", id="project-empty"),
     pytest.param(
@@ -386,23 +372,19 @@ INVALID = [
     pytest.param("deployment", "name: x\n", (), "required", id="no-bento"),
     pytest.param(
         "deployment",
-        "bento: svc:v1\nservices:\n  svc:\n"
-        "    config_overrides: {traffic: {timeot: 3}}\n",
+        "bento: svc:v1\nservices:\n  svc:\n    config_overrides: {traffic: {timeot: 3}}\n",
         ("services", "svc", "config_overrides", "traffic"),
         "additionalProperties",
         id="traffic-unknown-key",
     ),
     pytest.param(
         "deployment",
-        "bento: svc:v1\nservices:\n  svc:\n"
-        "    scaling: {policy: {scale_up_stabilization_window: 3601}}\n",
+        "bento: svc:v1\nservices:\n  svc:\n    scaling: {policy: {scale_up_stabilization_window: 3601}}\n",
         ("services", "svc", "scaling", "policy", "scale_up_stabilization_window"),
         "maximum",
         id="window-over-3600",
     ),
-    pytest.param(
-        "secret", "name: openai\ntype: env\n", (), "required", id="secret-without-data"
-    ),
+    pytest.param("secret", "name: openai\ntype: env\n", (), "required", id="secret-without-data"),
     pytest.param(
         "secret",
         "type: mount\ndata: {K: v}\n",
@@ -410,9 +392,7 @@ INVALID = [
         "enum",
         id="secret-type-mount",
     ),
-    pytest.param(
-        "secret", "data: {}\n", ("data",), "minProperties", id="secret-empty-data"
-    ),
+    pytest.param("secret", "data: {}\n", ("data",), "minProperties", id="secret-empty-data"),
     pytest.param(
         "project",
         "rules: {BG301: fatal}\n",
@@ -441,9 +421,7 @@ INVALID = [
         "pattern",
         id="relative-home",
     ),
-    pytest.param(
-        "project", "version: 2\n", ("version",), "const", id="project-version-2"
-    ),
+    pytest.param("project", "version: 2\n", ("version",), "const", id="project-version-2"),
     pytest.param("overlay", "bento: 5\n", ("bento",), "type", id="overlay-bento-int"),
     pytest.param(
         "overlay",
@@ -470,17 +448,13 @@ INVALID = [
 
 
 @pytest.mark.parametrize(("kind", "text", "path", "expected"), INVALID)
-def test_invalid(
-    kind: str, text: str, path: tuple[str | int, ...], expected: str
-) -> None:
+def test_invalid(kind: str, text: str, path: tuple[str | int, ...], expected: str) -> None:
     found = errors(kind, text)
     assert [(tuple(e.absolute_path), keyword(e)) for e in found] == [(path, expected)]
 
 
 def test_unknown_key_error_carries_the_sibling_properties_for_hints() -> None:
-    (error,) = errors(
-        "deployment", "bento: svc:v1\nservices:\n  svc:\n    scalling: {}\n"
-    )
+    (error,) = errors("deployment", "bento: svc:v1\nservices:\n  svc:\n    scalling: {}\n")
     assert "scaling" in error.schema["properties"]
     assert error.instance == {"scalling": {}}
 

@@ -28,8 +28,14 @@ class EnvContext:
     values: Values
 
 
-def finding(code: str, severity: Severity, at: Origin, message: str, pointer: str = "",
-            related: tuple[Related, ...] = ()) -> Diagnostic:
+def finding(
+    code: str,
+    severity: Severity,
+    at: Origin,
+    message: str,
+    pointer: str = "",
+    related: tuple[Related, ...] = (),
+) -> Diagnostic:
     return Diagnostic(at.file, at.line, at.column, code, severity, message, pointer, related)
 
 

@@ -50,6 +50,8 @@ def check(ctx: RepoContext) -> Iterator[Diagnostic]:
         has_field = "name" in file.document.data
         line, column = file.document.position("/name") if has_field else (1, 1)
         source = "" if has_field else " (taken from the file name)"
-        message = (f"{file.source.kind.value} name {name!r}{source} is not a DNS-1123 label: use at most 63 "
-                   "lower-case letters, digits and '-', starting and ending with a letter or digit")
+        message = (
+            f"{file.source.kind.value} name {name!r}{source} is not a DNS-1123 label: use at most 63 "
+            "lower-case letters, digits and '-', starting and ending with a letter or digit"
+        )
         yield finding(CODE, DEFAULT, Origin(file.path, line, column), message, "/name" if has_field else "")

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from compiler.diagnostics import Diagnostic, Severity
+from compiler.model import SecretRef
 from compiler.rules.context import EnvContext, finding, related
 
 CODE = "BG306"
@@ -32,11 +33,17 @@ SCOPE = "environment"
 
 def check(ctx: EnvContext) -> Iterator[Diagnostic]:
     for deployment in ctx.model.deployments.values():
-        first = {}
+        first: dict[str, SecretRef] = {}
         for ref in deployment.secret_refs:
             if ref.name in first:
                 note = (related(first[ref.name].origin, "first listed here"),)
-                yield finding(CODE, DEFAULT, ref.origin, f"secret {ref.name} is listed twice",
-                              f"/secrets/{ref.index}", note)
+                yield finding(
+                    CODE,
+                    DEFAULT,
+                    ref.origin,
+                    f"secret {ref.name} is listed twice",
+                    f"/secrets/{ref.index}",
+                    note,
+                )
             else:
                 first[ref.name] = ref

@@ -49,8 +49,14 @@ def check(ctx: RepoContext) -> Iterator[Diagnostic]:
         name = name_of(file)
         if name in first:
             note = (related(_name_origin(first[name]), "first defined here"),)
-            yield finding(CODE, DEFAULT, _name_origin(file),
-                          f"deployment name '{name}' is already defined by {first[name].path}", "/name", note)
+            yield finding(
+                CODE,
+                DEFAULT,
+                _name_origin(file),
+                f"deployment name '{name}' is already defined by {first[name].path}",
+                "/name",
+                note,
+            )
         else:
             first[name] = file
     for model in ctx.models:
@@ -63,4 +69,6 @@ def check(ctx: RepoContext) -> Iterator[Diagnostic]:
                 deployment = model.deployments[base_name]
                 others = ", ".join(b for b in bases if b != base_name)
                 message = f"the overlay renames deployment '{base_name}' to '{name}', the name of {others}"
-                yield finding(CODE, DEFAULT, deployment.origin("/name"), message, "/name").with_environment(model.name)
+                yield finding(CODE, DEFAULT, deployment.origin("/name"), message, "/name").with_environment(
+                    model.name
+                )

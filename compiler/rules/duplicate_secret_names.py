@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from compiler.diagnostics import Diagnostic, Severity
+from compiler.model import SecretSpec
 from compiler.rules.context import RepoContext, finding, related
 
 CODE = "BG502"
@@ -31,14 +32,24 @@ SCOPE = "repo"
 
 
 def check(ctx: RepoContext) -> Iterator[Diagnostic]:
-    first = {}
+    first: dict[tuple[str | None, str], SecretSpec] = {}
     for spec in ctx.secrets:
         slot = (spec.environment, spec.name)
         if slot in first:
             other = first[slot]
-            note = (related(other.origin("/name") if "name" in other.data else other.origin(""), "first defined here"),)
+            note = (
+                related(
+                    other.origin("/name") if "name" in other.data else other.origin(""), "first defined here"
+                ),
+            )
             at = spec.origin("/name") if "name" in spec.data else spec.origin("")
-            yield finding(CODE, DEFAULT, at, f"secret name '{spec.name}' is already defined by {other.path}",
-                          "/name", note)
+            yield finding(
+                CODE,
+                DEFAULT,
+                at,
+                f"secret name '{spec.name}' is already defined by {other.path}",
+                "/name",
+                note,
+            )
         else:
             first[slot] = spec

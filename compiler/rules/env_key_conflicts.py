@@ -43,7 +43,9 @@ def _meet(a: SecretSpec, b: SecretSpec) -> bool:
     return bool(_STAGES.get(a.stage, {"runtime"}) & _STAGES.get(b.stage, {"runtime"}))
 
 
-def collisions(ctx: EnvContext, deployment: Deployment) -> Iterator[tuple[str, SecretRef, SecretSpec, SecretRef, SecretSpec]]:
+def collisions(
+    ctx: EnvContext, deployment: Deployment
+) -> Iterator[tuple[str, SecretRef, SecretSpec, SecretRef, SecretSpec]]:
     """(key, first ref, its secret, later ref, its secret) for each env key two secrets share."""
     seen: dict[str, list[tuple[SecretRef, SecretSpec]]] = {}
     done: set[str] = set()

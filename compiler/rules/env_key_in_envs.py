@@ -28,7 +28,7 @@ from collections.abc import Iterator
 
 from compiler import pointers
 from compiler.diagnostics import Diagnostic, Severity
-from compiler.model import Deployment
+from compiler.model import Deployment, SecretRef, SecretSpec
 from compiler.rules.context import EnvContext, finding, related
 
 CODE = "BG304"
@@ -52,7 +52,7 @@ def _env_entries(deployment: Deployment) -> Iterator[tuple[str, str]]:
 
 def check(ctx: EnvContext) -> Iterator[Diagnostic]:
     for deployment in ctx.model.deployments.values():
-        keys = {}
+        keys: dict[str, tuple[SecretRef, SecretSpec]] = {}
         for ref in deployment.secret_refs:
             spec = ctx.model.secrets.get(ref.name)
             if spec is not None and spec.type == "env" and spec.stage != "build":
@@ -61,7 +61,9 @@ def check(ctx: EnvContext) -> Iterator[Diagnostic]:
         for name, pointer in _env_entries(deployment):
             if name in keys:
                 ref, spec = keys[name]
-                notes = (related(ref.origin, f"secret {spec.name} attached here"),
-                         related(spec.origin(f"/data/{name}", key=True), f"{name} in secret {spec.name}"))
+                notes = (
+                    related(ref.origin, f"secret {spec.name} attached here"),
+                    related(spec.origin(f"/data/{name}", key=True), f"{name} in secret {spec.name}"),
+                )
                 message = f"{name} is set both here and by secret {spec.name}; keep one"
                 yield finding(CODE, DEFAULT, deployment.origin(pointer), message, pointer, notes)

@@ -75,9 +75,13 @@ def check(ctx: EnvContext) -> Iterator[Diagnostic]:
                 how = _clash(other_where, where)
                 if how is None:
                     continue
-                notes = (related(other_ref.origin, f"secret {other.name} attached here"),
-                         related(other.origin(f"/data/{other_key}", key=True), f"{other_key} of {other.name}"),
-                         related(spec.origin(f"/data/{key}", key=True), f"{key} of {spec.name}"))
-                message = (f"{key} of secret {spec.name} ({display(where)}) and {other_key} of secret "
-                           f"{other.name} ({display(other_where)}) are mounted at {how}")
+                notes = (
+                    related(other_ref.origin, f"secret {other.name} attached here"),
+                    related(other.origin(f"/data/{other_key}", key=True), f"{other_key} of {other.name}"),
+                    related(spec.origin(f"/data/{key}", key=True), f"{key} of {spec.name}"),
+                )
+                message = (
+                    f"{key} of secret {spec.name} ({display(where)}) and {other_key} of secret "
+                    f"{other.name} ({display(other_where)}) are mounted at {how}"
+                )
                 yield finding(CODE, DEFAULT, ref.origin, message, f"/secrets/{ref.index}", notes)

@@ -38,5 +38,7 @@ def check(ctx: RepoContext) -> Iterator[Diagnostic]:
     for spec in ctx.secrets:
         if spec.type == "file" and mount_segments(spec.mount_path, home) is None:
             at = spec.origin("/path") if "path" in spec.data else spec.origin("/type")
-            message = f"path '{spec.mount_path}' is not under $BENTOML_HOME ({home}); mount it below $BENTOML_HOME"
+            message = (
+                f"path '{spec.mount_path}' is not under $BENTOML_HOME ({home}); mount it below $BENTOML_HOME"
+            )
             yield finding(CODE, DEFAULT, at, message, "/path")

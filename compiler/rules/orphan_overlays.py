@@ -47,10 +47,21 @@ def check(ctx: RepoContext) -> Iterator[Diagnostic]:
         at = Origin(file.path, 1, 1)
         if env not in declared:
             known = ", ".join(sorted(declared))
-            yield finding(CODE, DEFAULT, at, f"environment '{env}' is not declared in bento-gitops.yaml "
-                          f"(declared: {known})")
+            yield finding(
+                CODE,
+                DEFAULT,
+                at,
+                f"environment '{env}' is not declared in bento-gitops.yaml (declared: {known})",
+            )
         elif file.source.kind is Kind.OVERLAY and file.source.stem not in deployments:
-            yield finding(CODE, DEFAULT, at, f"overlay for '{file.source.stem}', but no deployment has that name")
+            yield finding(
+                CODE, DEFAULT, at, f"overlay for '{file.source.stem}', but no deployment has that name"
+            )
         elif file.source.kind is Kind.SECRET and name_of(file) not in secrets:
-            yield finding(CODE, DEFAULT, at, f"environment secret '{name_of(file)}' replaces no secret in "
-                          "secrets/; add the base secret first")
+            yield finding(
+                CODE,
+                DEFAULT,
+                at,
+                f"environment secret '{name_of(file)}' replaces no secret in "
+                "secrets/; add the base secret first",
+            )

@@ -44,5 +44,10 @@ def check(ctx: RepoContext) -> Iterator[Diagnostic]:
             hint = difflib.get_close_matches(key, list(spec.keys), n=1)
             advice = f"; did you mean '{hint[0]}'?" if hint else ""
             pointer = pointers.join("/sub_paths", key)
-            yield finding(CODE, DEFAULT, spec.origin(pointer, key=True),
-                          f"sub_paths names '{key}', which data does not hold{advice}", pointer)
+            yield finding(
+                CODE,
+                DEFAULT,
+                spec.origin(pointer, key=True),
+                f"sub_paths names '{key}', which data does not hold{advice}",
+                pointer,
+            )

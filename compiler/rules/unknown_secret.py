@@ -40,5 +40,6 @@ def check(ctx: EnvContext) -> Iterator[Diagnostic]:
                 continue
             hint = difflib.get_close_matches(ref.name, known, n=1)
             advice = f"; did you mean '{hint[0]}'?" if hint else ""
-            yield finding(CODE, DEFAULT, ref.origin, f"unknown secret '{ref.name}'{advice}",
-                          f"/secrets/{ref.index}")
+            yield finding(
+                CODE, DEFAULT, ref.origin, f"unknown secret '{ref.name}'{advice}", f"/secrets/{ref.index}"
+            )
