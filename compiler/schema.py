@@ -25,12 +25,10 @@ _HIDDEN_PREFIXES = ("/data", "/sops")  # values a secret file's messages must ne
 
 
 def _schema_dir() -> Path:
-    try:
-        packaged = Path(str(resources.files("compiler.schemas")))
-        if (packaged / "deployment.schema.json").is_file():
-            return packaged
-    except ModuleNotFoundError:
-        pass
+    """Installed: inside the package (the wheel maps schemas/ there); from a checkout: schemas/."""
+    packaged = Path(str(resources.files("compiler"))) / "schemas"
+    if (packaged / "deployment.schema.json").is_file():
+        return packaged
     return Path(__file__).resolve().parent.parent / "schemas"
 
 
