@@ -68,6 +68,11 @@ class SecretRef:
     name: str
     index: int
     origin: Origin
+    list_pointer: str = "/secrets"
+
+    @property
+    def pointer(self) -> str:
+        return f"{self.list_pointer}/{self.index}"
 
 
 @dataclass(frozen=True)
@@ -84,10 +89,31 @@ class Deployment:
             pointer = pointers.parent(pointer)
         return self.origins.get(pointer, Origin(self.base.path, 1, 1))
 
+    def _refs(self, base: str, names: Any) -> list[SecretRef]:
+        return [SecretRef(str(n), i, self.origin(f"{base}/{i}"), base) for i, n in enumerate(names or [])]
+
     @property
     def secret_refs(self) -> list[SecretRef]:
-        names = self.config.get("secrets") or []
-        return [SecretRef(str(n), i, self.origin(f"/secrets/{i}")) for i, n in enumerate(names)]
+        """The deployment's own `secrets` list."""
+        return self._refs("/secrets", self.config.get("secrets"))
+
+    @property
+    def mount_sets(self) -> list[list[SecretRef]]:
+        """Each set of secrets mounted together: the deployment's, and each canary version's own."""
+        sets = [self.secret_refs]
+        versions = (self.config.get("canary") or {}).get("versions") or {}
+        for name, version in sorted(versions.items()):
+            if isinstance(version, dict) and version.get("secrets"):
+                sets.append(
+                    self._refs(
+                        pointers.join(pointers.join("/canary/versions", name), "secrets"), version["secrets"]
+                    )
+                )
+        return sets
+
+    @property
+    def all_refs(self) -> list[SecretRef]:
+        return [ref for refs in self.mount_sets for ref in refs]
 
     def related_overlay(self) -> tuple[str, ...]:
         return (self.overlay.path,) if self.overlay else ()
@@ -102,8 +128,8 @@ class EnvironmentModel:
 
 
 def name_of(file: LoadedFile) -> str:
-    assert file.document is not None
-    name = file.document.data.get("name")
+    """A secret's or deployment's name: its `name` field, else its file name."""
+    name = file.document.data.get("name") if file.document is not None else None
     return name if isinstance(name, str) and name else file.source.stem
 
 
@@ -136,9 +162,11 @@ def build_environment(repo: Repo, environment: str) -> EnvironmentModel:
     env = repo.project.environment(environment)
     cluster = env.cluster if env else None
     bases = _first_by_name([f for f in repo.of_kind(Kind.DEPLOYMENT) if f.valid])
-    overlays = _first_by_name(
-        [f for f in repo.of_kind(Kind.OVERLAY) if f.valid and f.source.environment == environment]
-    )
+    # environments/<env>/<name>.yaml patches the deployment named <name>; its own `name:` renames it
+    overlays: dict[str, LoadedFile] = {}
+    for f in repo.of_kind(Kind.OVERLAY):
+        if f.valid and f.source.environment == environment:
+            overlays.setdefault(f.source.stem, f)
     deployments = {name: _effective(f, overlays.get(name), environment, cluster) for name, f in bases.items()}
     secrets: dict[str, SecretSpec] = {}
     for spec in secret_specs(repo):

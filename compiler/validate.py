@@ -12,7 +12,7 @@ from compiler.decrypt import DecryptMode, Decryptor
 from compiler.diagnostics import Diagnostic, Severity, sort_diagnostics
 from compiler.discover import Kind
 from compiler.errors import UsageError
-from compiler.model import EnvironmentModel, SecretSpec, build_model, secret_specs
+from compiler.model import SecretSpec, build_model, secret_specs
 from compiler.redacted import SecretValue
 from compiler.repo import Repo, load_repo
 from compiler.rules import checks, default_severity
@@ -93,9 +93,11 @@ def _once_per_environment(found: list[tuple[str, Diagnostic]], evaluated: int) -
     return result
 
 
-def _model_findings(repo: Repo, decryptor: Decryptor, models: list[EnvironmentModel]) -> list[Diagnostic]:
+def _model_findings(repo: Repo, decryptor: Decryptor, only: str | None) -> list[Diagnostic]:
     found: list[Diagnostic] = []
-    repo_ctx = RepoContext(repo, secret_specs(repo), models)
+    every = list(build_model(repo))  # repo rules (e.g. "used anywhere?") see every environment
+    models = [m for m in every if only is None or m.name == only]
+    repo_ctx = RepoContext(repo, secret_specs(repo), every)
     for rule in checks("repo"):
         found += list(rule.check(repo_ctx))
 
@@ -138,7 +140,7 @@ def validate(options: ValidateOptions) -> Outcome:
             raise UsageError(f"unknown environment {options.environment!r}; declared: {known}")
         if options.decrypt is DecryptMode.ALWAYS:
             found += _decrypt(repo, decryptor, None)
-        found += _model_findings(repo, decryptor, list(build_model(repo, options.environment)))
+        found += _model_findings(repo, decryptor, options.environment)
     found = _configured(found, repo.project.rules)
     if options.files:
         wanted = {repo_relative(root, f) for f in options.files}

@@ -25,7 +25,7 @@ def _repo(tmp_path: Path, make_repo: RepoBuilder) -> Path:
         "secrets/dupe.yaml": f"data:\n  TOKEN: {CANARY}-a\n  TOKEN: {CANARY}-b\n",  # BG002
         "deployments/app.yaml": (
             "bento: app:v1\nsecrets: [one, two, same, plain, added, mac, typed, broken, dupe]\n"
-            f"envs:\n  - {{name: API_KEY, value: visible-plaintext-env}}\n"
+            "envs:\n  - {name: API_KEY, value: visible-plaintext-env}\n"
         ),
     }
     plaintext = ("secrets/plain.yaml", "secrets/typed.yaml", "secrets/broken.yaml", "secrets/dupe.yaml")

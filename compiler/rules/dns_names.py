@@ -37,7 +37,7 @@ DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
 
 
 def is_dns_label(name: str) -> bool:
-    return DNS_LABEL.match(name) is not None
+    return DNS_LABEL.fullmatch(name) is not None
 
 
 def check(ctx: RepoContext) -> Iterator[Diagnostic]:
@@ -55,3 +55,10 @@ def check(ctx: RepoContext) -> Iterator[Diagnostic]:
             "lower-case letters, digits and '-', starting and ending with a letter or digit"
         )
         yield finding(CODE, DEFAULT, Origin(file.path, line, column), message, "/name" if has_field else "")
+    for model in ctx.models:
+        for base_name, deployment in model.deployments.items():
+            if deployment.name != base_name and not is_dns_label(deployment.name):
+                message = f"the overlay renames '{base_name}' to {deployment.name!r}, not a DNS-1123 label"
+                yield finding(CODE, DEFAULT, deployment.origin("/name"), message, "/name").with_environment(
+                    model.name
+                )

@@ -32,9 +32,9 @@ SCOPE = "environment"
 
 
 def check(ctx: EnvContext) -> Iterator[Diagnostic]:
-    for deployment in ctx.model.deployments.values():
+    for refs in (refs for d in ctx.model.deployments.values() for refs in d.mount_sets):
         first: dict[str, SecretRef] = {}
-        for ref in deployment.secret_refs:
+        for ref in refs:
             if ref.name in first:
                 note = (related(first[ref.name].origin, "first listed here"),)
                 yield finding(
@@ -42,7 +42,7 @@ def check(ctx: EnvContext) -> Iterator[Diagnostic]:
                     DEFAULT,
                     ref.origin,
                     f"secret {ref.name} is listed twice",
-                    f"/secrets/{ref.index}",
+                    ref.pointer,
                     note,
                 )
             else:

@@ -47,18 +47,19 @@ def collisions(
     ctx: EnvContext, deployment: Deployment
 ) -> Iterator[tuple[str, SecretRef, SecretSpec, SecretRef, SecretSpec]]:
     """(key, first ref, its secret, later ref, its secret) for each env key two secrets share."""
-    seen: dict[str, list[tuple[SecretRef, SecretSpec]]] = {}
-    done: set[str] = set()
-    for ref in deployment.secret_refs:
-        spec = ctx.model.secrets.get(ref.name)
-        if spec is None or spec.type != "env" or ref.name in done:
-            continue
-        done.add(ref.name)
-        for key in spec.keys:
-            for earlier_ref, earlier in seen.get(key, []):
-                if _meet(earlier, spec):
-                    yield key, earlier_ref, earlier, ref, spec
-            seen.setdefault(key, []).append((ref, spec))
+    for refs in deployment.mount_sets:
+        seen: dict[str, list[tuple[SecretRef, SecretSpec]]] = {}
+        done: set[str] = set()
+        for ref in refs:
+            spec = ctx.model.secrets.get(ref.name)
+            if spec is None or spec.type != "env" or ref.name in done:
+                continue
+            done.add(ref.name)
+            for key in spec.keys:
+                for earlier_ref, earlier in seen.get(key, []):
+                    if _meet(earlier, spec):
+                        yield key, earlier_ref, earlier, ref, spec
+                seen.setdefault(key, []).append((ref, spec))
 
 
 def wanted(ctx: EnvContext) -> set[str]:
@@ -73,7 +74,7 @@ def wanted(ctx: EnvContext) -> set[str]:
 def _verdict(ctx: EnvContext, key: str, first: SecretSpec, second: SecretSpec) -> tuple[str, Severity, str]:
     one, two = ctx.values(first), ctx.values(second)
     if one is None or two is None or key not in one or key not in two:
-        return "BG303", Severity.WARNING, "values not compared: no key to decrypt them"
+        return "BG303", Severity.WARNING, "(values not compared: no key to decrypt them)"
     if one[key] == two[key]:
         return "BG302", Severity.WARNING, "with equal values"
     return "BG301", Severity.ERROR, "with different values"
@@ -89,4 +90,4 @@ def check(ctx: EnvContext) -> Iterator[Diagnostic]:
                 related(spec.origin(f"/data/{key}", key=True), f"{key} in secret {spec.name}"),
             )
             message = f"key {key} is set by secrets {first.name} and {spec.name} {how}"
-            yield finding(code, severity, ref.origin, message, f"/secrets/{ref.index}", notes)
+            yield finding(code, severity, ref.origin, message, ref.pointer, notes)

@@ -43,7 +43,7 @@ def check(ctx: RepoContext) -> Iterator[Diagnostic]:
         if spec.type != "env":
             continue
         for key in spec.keys:
-            if not ENV_NAME.match(key):
+            if not ENV_NAME.fullmatch(key):
                 pointer = pointers.join("/data", key)
-                message = f"key '{key}' is not a valid environment variable name ([A-Za-z_][A-Za-z0-9_]*)"
+                message = f"key {key!r} is not a valid environment variable name ([A-Za-z_][A-Za-z0-9_]*)"
                 yield finding(CODE, DEFAULT, spec.origin(pointer, key=True), message, pointer)

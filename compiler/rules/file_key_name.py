@@ -42,7 +42,7 @@ def check(ctx: RepoContext) -> Iterator[Diagnostic]:
         if spec.type != "file":
             continue
         for key in spec.keys:
-            if not FILE_KEY.match(key) or key in (".", ".."):
+            if not FILE_KEY.fullmatch(key) or key in (".", ".."):
                 pointer = pointers.join("/data", key)
-                message = f"key '{key}' can't be a file name: use letters, digits, '-', '_' and '.'"
+                message = f"key {key!r} can't be a file name: use letters, digits, '-', '_' and '.'"
                 yield finding(CODE, DEFAULT, spec.origin(pointer, key=True), message, pointer)

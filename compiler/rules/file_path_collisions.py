@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from compiler.diagnostics import Diagnostic, Severity
-from compiler.model import Deployment, SecretRef, SecretSpec
+from compiler.model import SecretRef, SecretSpec
 from compiler.mountpaths import Segments, contains, display, key_location, mount_segments, sub_path_problem
 from compiler.rules.context import EnvContext, finding, related
 
@@ -40,10 +40,10 @@ SCOPE = "environment"
 Placed = tuple[Segments, str, SecretRef, SecretSpec]
 
 
-def placements(ctx: EnvContext, deployment: Deployment) -> list[Placed]:
+def placements(ctx: EnvContext, refs: list[SecretRef]) -> list[Placed]:
     found: list[Placed] = []
     done: set[str] = set()
-    for ref in deployment.secret_refs:
+    for ref in refs:
         spec = ctx.model.secrets.get(ref.name)
         if spec is None or spec.type != "file" or ref.name in done:
             continue
@@ -68,8 +68,8 @@ def _clash(a: Segments, b: Segments) -> str | None:
 
 
 def check(ctx: EnvContext) -> Iterator[Diagnostic]:
-    for deployment in ctx.model.deployments.values():
-        placed = placements(ctx, deployment)
+    for refs in (refs for d in ctx.model.deployments.values() for refs in d.mount_sets):
+        placed = placements(ctx, refs)
         for i, (where, key, ref, spec) in enumerate(placed):
             for other_where, other_key, other_ref, other in placed[:i]:
                 how = _clash(other_where, where)
@@ -84,4 +84,4 @@ def check(ctx: EnvContext) -> Iterator[Diagnostic]:
                     f"{key} of secret {spec.name} ({display(where)}) and {other_key} of secret "
                     f"{other.name} ({display(other_where)}) are mounted at {how}"
                 )
-                yield finding(CODE, DEFAULT, ref.origin, message, f"/secrets/{ref.index}", notes)
+                yield finding(CODE, DEFAULT, ref.origin, message, ref.pointer, notes)

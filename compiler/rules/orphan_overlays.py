@@ -36,8 +36,7 @@ SCOPE = "repo"
 
 def check(ctx: RepoContext) -> Iterator[Diagnostic]:
     declared = set(ctx.repo.project.environment_names)
-    deployments = {name_of(f) for f in ctx.repo.of_kind(Kind.DEPLOYMENT) if f.document is not None}
-    deployments |= {f.source.stem for f in ctx.repo.of_kind(Kind.DEPLOYMENT)}
+    deployments = {name_of(f) for f in ctx.repo.of_kind(Kind.DEPLOYMENT)}
     secrets = {s.name for s in ctx.secrets if s.environment is None}
     secrets |= {f.source.stem for f in ctx.repo.of_kind(Kind.SECRET) if f.source.environment is None}
     for file in ctx.repo.files:
@@ -55,7 +54,11 @@ def check(ctx: RepoContext) -> Iterator[Diagnostic]:
             )
         elif file.source.kind is Kind.OVERLAY and file.source.stem not in deployments:
             yield finding(
-                CODE, DEFAULT, at, f"overlay for '{file.source.stem}', but no deployment has that name"
+                CODE,
+                DEFAULT,
+                at,
+                f"overlay for '{file.source.stem}', but no deployment has that name "
+                "(an overlay is named after the deployment's name, not its file)",
             )
         elif file.source.kind is Kind.SECRET and name_of(file) not in secrets:
             yield finding(

@@ -23,6 +23,8 @@ import difflib
 from collections.abc import Iterator
 
 from compiler.diagnostics import Diagnostic, Severity
+from compiler.discover import Kind
+from compiler.model import name_of
 from compiler.rules.context import EnvContext, finding
 
 CODE = "BG501"
@@ -33,13 +35,11 @@ SCOPE = "environment"
 
 def check(ctx: EnvContext) -> Iterator[Diagnostic]:
     known = sorted(ctx.model.secrets)
-    invalid = {f.source.stem for f in ctx.repo.files if f.source.kind.value == "secret" and not f.valid}
+    invalid = {name_of(f) for f in ctx.repo.of_kind(Kind.SECRET) if not f.valid}
     for deployment in ctx.model.deployments.values():
-        for ref in deployment.secret_refs:
+        for ref in deployment.all_refs:
             if ref.name in ctx.model.secrets or ref.name in invalid:
                 continue
             hint = difflib.get_close_matches(ref.name, known, n=1)
             advice = f"; did you mean '{hint[0]}'?" if hint else ""
-            yield finding(
-                CODE, DEFAULT, ref.origin, f"unknown secret '{ref.name}'{advice}", f"/secrets/{ref.index}"
-            )
+            yield finding(CODE, DEFAULT, ref.origin, f"unknown secret '{ref.name}'{advice}", ref.pointer)

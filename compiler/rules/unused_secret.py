@@ -33,10 +33,13 @@ def check(ctx: RepoContext) -> Iterator[Diagnostic]:
     used: set[tuple[str | None, str]] = set()
     for model in ctx.models:
         for deployment in model.deployments.values():
-            for ref in deployment.secret_refs:
+            for ref in deployment.all_refs:
                 spec = model.secrets.get(ref.name)
                 used |= {(model.name, ref.name), (None, ref.name)} if spec else set()
+    declared = set(ctx.repo.project.environment_names)
     for spec in ctx.secrets:
+        if spec.environment is not None and spec.environment not in declared:
+            continue  # BG508 says the file has no effect
         if (spec.environment, spec.name) not in used:
             where = f" in {spec.environment}" if spec.environment else ""
             at = spec.origin("/name") if "name" in spec.data else spec.origin("")
