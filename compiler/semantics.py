@@ -1,4 +1,4 @@
-"""Checks a schema can't express, on one deployment file: replica bounds, canary weights."""
+"""Checks a schema can't express: replica bounds, canary weights. On a file, or a merged config."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from compiler.discover import Kind
 from compiler.load import Document
 from compiler.schema import CODES
 
+Problem = tuple[str, str, bool]  # (pointer, message, whether to point at the key rather than the value)
+
 
 def _services(data: dict[str, Any], base: str) -> Iterator[tuple[str, dict[str, Any]]]:
     services = data.get("services")
@@ -20,55 +22,49 @@ def _services(data: dict[str, Any], base: str) -> Iterator[tuple[str, dict[str, 
                 yield pointers.join(pointers.join(base, "services"), name), service
 
 
+def _versions(data: dict[str, Any]) -> dict[str, Any]:
+    canary = data.get("canary")
+    versions = canary.get("versions") if isinstance(canary, dict) else None
+    return versions if isinstance(versions, dict) else {}
+
+
 def _all_services(data: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
     yield from _services(data, "")
-    versions = (data.get("canary") or {}).get("versions") or {}
-    for name, version in versions.items():
+    for name, version in _versions(data).items():
         if isinstance(version, dict):
             yield from _services(version, pointers.join("/canary/versions", name))
 
 
-def replica_errors(doc: Document, code: str) -> Iterator[Diagnostic]:
-    for pointer, service in _all_services(doc.data):
+def replica_problems(data: dict[str, Any]) -> Iterator[Problem]:
+    for pointer, service in _all_services(data):
         scaling = service.get("scaling")
         if not isinstance(scaling, dict):
             continue
         low, high = scaling.get("min_replicas"), scaling.get("max_replicas")
         if isinstance(low, int) and isinstance(high, int) and low > high:
-            at = f"{pointer}/scaling/min_replicas"
-            line, column = doc.position(at)
-            yield Diagnostic(
-                doc.path,
-                line,
-                column,
-                code,
-                Severity.ERROR,
+            yield (
+                f"{pointer}/scaling/min_replicas",
                 f"min_replicas ({low}) is greater than max_replicas ({high})",
-                at,
+                False,
             )
 
 
-def canary_errors(doc: Document, code: str) -> Iterator[Diagnostic]:
-    versions = (doc.data.get("canary") or {}).get("versions")
-    if not isinstance(versions, dict):
-        return
-    weights = [v.get("weight") for v in versions.values() if isinstance(v, dict)]
-    total = sum(w for w in weights if isinstance(w, int))
+def canary_problems(data: dict[str, Any]) -> Iterator[Problem]:
+    weights = [v.get("weight") for v in _versions(data).values() if isinstance(v, dict)]
+    total = sum(w for w in weights if isinstance(w, int) and not isinstance(w, bool))
     if total > 100:
-        line, column = doc.key_position("/canary/versions")
-        yield Diagnostic(
-            doc.path,
-            line,
-            column,
-            code,
-            Severity.ERROR,
-            f"canary weights add up to {total}%; the total must not exceed 100%",
-            "/canary/versions",
-        )
+        yield "/canary/versions", f"canary weights add up to {total}%; the total must not exceed 100%", True
+
+
+def config_problems(data: dict[str, Any]) -> list[Problem]:
+    return [*replica_problems(data), *canary_problems(data)]
 
 
 def semantic_errors(doc: Document, kind: Kind) -> list[Diagnostic]:
     if kind is not Kind.DEPLOYMENT:
         return []
-    code = CODES[kind]
-    return [*replica_errors(doc, code), *canary_errors(doc, code)]
+    found = []
+    for pointer, message, at_key in config_problems(doc.data):
+        line, column = doc.key_position(pointer) if at_key else doc.position(pointer)
+        found.append(Diagnostic(doc.path, line, column, CODES[kind], Severity.ERROR, message, pointer))
+    return found
