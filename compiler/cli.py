@@ -1,22 +1,17 @@
-"""The command line: parse, build an options record, call the core, return its exit code."""
+"""The command line: parse, build an options record, call the core, return its exit code.
+
+Commands live in `compiler/commands/`, one module per group, registered below in order.
+"""
 
 from __future__ import annotations
 
-import json
-import sys
-from enum import Enum
-from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 from compiler import __version__
-from compiler.decrypt import DecryptMode
-from compiler.errors import UsageError, guarded
-from compiler.report import REPORTERS, text_summary
-from compiler.rules import RULES, documentation
-from compiler.schema import SCHEMA_KINDS, load_schema
-from compiler.validate import ValidateOptions, validate
+from compiler.commands import check
+from compiler.commands.common import RepoOption
 
 app = typer.Typer(
     name="bento-gitops",
@@ -26,31 +21,6 @@ app = typer.Typer(
     add_completion=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-
-class Format(str, Enum):
-    text = "text"
-    json = "json"
-    github = "github"
-
-
-RepoOption = Annotated[
-    Optional[Path],
-    typer.Option(
-        "-C",
-        "--repo",
-        help="Work on the repo at DIR (default: the current directory).",
-        metavar="DIR",
-        show_default=False,
-    ),
-]
-
-
-def _repo(ctx: typer.Context, repo: Path | None) -> Path:
-    chosen = repo or (ctx.obj or {}).get("repo") or Path.cwd()
-    if not chosen.is_dir():
-        raise UsageError(f"{chosen} is not a directory")
-    return Path(chosen)
 
 
 def _version(value: bool) -> None:
@@ -70,72 +40,8 @@ def root(
     ctx.obj = {"repo": repo}
 
 
-@app.command("validate")
-def validate_command(
-    ctx: typer.Context,
-    files: Annotated[
-        Optional[list[str]],
-        typer.Argument(help="Report only findings in or about these files.", show_default=False),
-    ] = None,
-    repo: RepoOption = None,
-    env: Annotated[Optional[str], typer.Option("--env", help="Check one environment only.")] = None,
-    output: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
-    strict: Annotated[bool, typer.Option("--strict", help="Warnings fail the run too.")] = False,
-    decrypt: Annotated[
-        DecryptMode,
-        typer.Option(
-            "--decrypt", help="auto: only where a rule needs values and a key is here; always: every secret."
-        ),
-    ] = DecryptMode.AUTO,
-    sops: Annotated[
-        Optional[str],
-        typer.Option(
-            "--sops",
-            envvar="BENTO_GITOPS_SOPS",
-            metavar="PATH",
-            help="The sops binary (default: the bundled one).",
-        ),
-    ] = None,
-    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="No summary line.")] = False,
-) -> None:
-    """Check every file against its schema, the encryption rules and the cross-file rules."""
-
-    def run() -> int:
-        options = ValidateOptions(_repo(ctx, repo), tuple(files or ()), env, decrypt, strict, sops)
-        outcome = validate(options)
-        sys.stdout.write(REPORTERS[output.value](outcome.diagnostics, outcome.files))
-        if output is Format.text and not quiet:
-            sys.stderr.write(text_summary(outcome.diagnostics, outcome.files))
-        return outcome.exit_code
-
-    raise typer.Exit(guarded(run))
-
-
-@app.command("explain")
-def explain_command(code: Annotated[str, typer.Argument(help="A rule code such as BG301.")]) -> None:
-    """Print what a rule means and how to fix what it finds."""
-
-    def run() -> int:
-        text = documentation(code)
-        if text is None:
-            raise UsageError(f"unknown rule code {code!r}; known codes: {', '.join(sorted(RULES))}")
-        sys.stdout.write(text)
-        return 0
-
-    raise typer.Exit(guarded(run))
-
-
-@app.command("schema")
-def schema_command(kind: Annotated[str, typer.Argument(help=f"One of: {', '.join(SCHEMA_KINDS)}.")]) -> None:
-    """Print a JSON Schema, for editors and other tools."""
-
-    def run() -> int:
-        if kind not in SCHEMA_KINDS:
-            raise UsageError(f"unknown schema {kind!r}; choose one of: {', '.join(SCHEMA_KINDS)}")
-        sys.stdout.write(json.dumps(load_schema(kind), indent=2) + "\n")
-        return 0
-
-    raise typer.Exit(guarded(run))
+for _module in (check,):
+    _module.register(app)
 
 
 def main() -> int:
@@ -144,3 +50,6 @@ def main() -> int:
     except SystemExit as done:
         return done.code if isinstance(done.code, int) else (0 if done.code is None else 2)
     return 0
+
+
+__all__ = ["app", "main"]

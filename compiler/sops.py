@@ -22,6 +22,10 @@ class SopsMissing(Exception):
     """No sops binary: neither bundled, configured, nor on PATH."""
 
 
+class SopsError(Exception):
+    """sops ran and failed; the message is cleaned stderr, never stdout."""
+
+
 @dataclass(frozen=True)
 class Failure:
     code: str  # BG206 no key, BG207 MAC, BG208 ciphertext, BG210 sops itself failed
@@ -120,6 +124,33 @@ class SopsRunner:
         return _failure(
             name, proc.returncode, clean_stderr(proc.stderr.decode("utf-8", "replace")), describe_keys
         )
+
+    def encrypt(self, config: Path, repo_path: str, plaintext: bytes) -> bytes:
+        """Encrypt a YAML document given on stdin, as `.sops.yaml` says for `repo_path`.
+
+        Plaintext goes through a pipe only, never a file. Raises SopsError on failure.
+        """
+        args = [
+            "--config",
+            str(config),
+            "encrypt",
+            "--filename-override",
+            repo_path,
+            "--input-type",
+            "yaml",
+            "--output-type",
+            "yaml",
+        ]
+        try:
+            proc = self.run(args, plaintext)
+        except subprocess.TimeoutExpired:
+            raise SopsError(f"sops did not finish encrypting {repo_path} within {self.timeout:g}s") from None
+        except OSError as err:
+            raise SopsError(f"could not run sops ({self.binary}): {err.strerror}") from None
+        if proc.returncode != 0:
+            detail = clean_stderr(proc.stderr.decode("utf-8", "replace"))
+            raise SopsError(f"sops could not encrypt {repo_path} (exit {proc.returncode}): {detail}")
+        return proc.stdout
 
     def decrypt_many(self, jobs: Iterable[tuple[str, bytes, str]]) -> dict[str, Outcome]:
         work = list(jobs)

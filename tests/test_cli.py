@@ -250,7 +250,7 @@ def test_interrupt_exits_130(env: Env, monkeypatch: pytest.MonkeyPatch) -> None:
     def interrupted(options: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("compiler.cli.validate", interrupted)
+    monkeypatch.setattr("compiler.validate.validate", interrupted)
     result = run_cli("validate", "-C", str(QUICKSTART))
     assert result.exit_code == exitcodes.INTERRUPTED
 
