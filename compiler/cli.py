@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from compiler import __version__
-from compiler.commands import check, init, secret
+from compiler.commands import check, init, render, secret
 from compiler.commands.common import RepoOption
 
 app = typer.Typer(
@@ -40,7 +40,7 @@ def root(
     ctx.obj = {"repo": repo}
 
 
-for _module in (check, secret, init):
+for _module in (check, render, secret, init):
     _module.register(app)
 
 

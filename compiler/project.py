@@ -20,6 +20,16 @@ DEFAULT_BENTOML_HOME = "/home/bentoml/bentoml"
 class Environment:
     name: str
     cluster: str | None = None
+    namespace: str | None = None
+
+
+@dataclass(frozen=True)
+class KubernetesSettings:
+    """The `kubernetes:` section: how render --target kubernetes names things."""
+
+    namespace: str = "default"
+    image: str = "{bento_name}:{bento_version}"
+    image_pull_secrets: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -29,6 +39,7 @@ class Project:
     deployments_dir: str = "deployments"
     environments: tuple[Environment, ...] = (Environment(DEFAULT_ENVIRONMENT),)
     rules: dict[str, str] = field(default_factory=dict)
+    kubernetes: KubernetesSettings = KubernetesSettings()
     document: Document | None = None
 
     @property
@@ -55,14 +66,22 @@ def _from_data(doc: Document) -> tuple[Project, list[Diagnostic]]:
     deployments_dir, more = _folder(doc, "deployments_dir", "deployments")
     envs = data.get("environments") or {}
     environments = tuple(
-        Environment(name, (spec or {}).get("cluster")) for name, spec in sorted(envs.items())
+        Environment(name, (spec or {}).get("cluster"), (spec or {}).get("namespace"))
+        for name, spec in sorted(envs.items())
     ) or (Environment(DEFAULT_ENVIRONMENT),)
+    k8s = data.get("kubernetes") or {}
+    kubernetes = KubernetesSettings(
+        k8s.get("namespace", "default"),
+        k8s.get("image", KubernetesSettings.image),
+        tuple(k8s.get("image_pull_secrets") or ()),
+    )
     project = Project(
         bentoml_home=posixpath.normpath(data.get("bentoml_home", DEFAULT_BENTOML_HOME)),
         secrets_dir=secrets_dir,
         deployments_dir=deployments_dir,
         environments=environments,
         rules=dict(data.get("rules") or {}),
+        kubernetes=kubernetes,
         document=doc,
     )
     return project, problems + more

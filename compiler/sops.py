@@ -15,6 +15,7 @@ from pathlib import Path
 from compiler.redacted import SecretValue
 
 DEFAULT_TIMEOUT = 60.0
+_PATH_VARIABLES = ("SOPS_AGE_KEY_FILE", "SOPS_AGE_SSH_PRIVATE_KEY_FILE", "GNUPGHOME")
 NO_KEY, MAC_MISMATCH, TAMPERED, GENERIC, NO_FILE = 128, 51, 25, 1, 100
 
 
@@ -95,6 +96,11 @@ class SopsRunner:
         self.cwd = cwd
         self.timeout = timeout
         base = dict(os.environ if environ is None else environ)
+        for (
+            name
+        ) in _PATH_VARIABLES:  # sops runs in the repo: keep the caller's relative paths meaning the same
+            if base.get(name):
+                base[name] = os.path.abspath(base[name])
         self.env = {**base, "SOPS_DISABLE_VERSION_CHECK": "1", "NO_COLOR": "1"}
 
     def run(self, args: list[str], stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:

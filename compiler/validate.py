@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from compiler import exitcodes
@@ -34,6 +34,8 @@ class Outcome:
     diagnostics: list[Diagnostic]
     files: int
     exit_code: int
+    repo: Repo | None = field(default=None, repr=False)  # for commands that go on (render)
+    decryptor: Decryptor | None = field(default=None, repr=False)
 
 
 def _configured(diagnostics: list[Diagnostic], overrides: dict[str, str]) -> list[Diagnostic]:
@@ -147,4 +149,6 @@ def validate(options: ValidateOptions) -> Outcome:
         found = [d for d in found if _about(d, wanted)]
     diagnostics = sort_diagnostics(found)
     files = len(repo.files) + (1 if repo.project.document else 0)
-    return Outcome(diagnostics, files, _exit_code(repo, diagnostics, decryptor, options.strict))
+    return Outcome(
+        diagnostics, files, _exit_code(repo, diagnostics, decryptor, options.strict), repo, decryptor
+    )

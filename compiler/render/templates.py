@@ -1,0 +1,151 @@
+"""Render a target: every `*.j2` below its folder, in Jinja2's sandbox with StrictUndefined.
+
+A template's path names its output: `{deployment}` in a path renders the file once per
+deployment (with `deployment` in the context), `{secret}` once per secret in use (`secret`);
+other templates render once. The `.j2` suffix is dropped; a file that renders empty is not
+written.
+"""
+
+from __future__ import annotations
+
+import json
+import traceback
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from compiler.diagnostics import Diagnostic, Severity
+
+PLACEHOLDERS = ("deployment", "secret")
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    root: Path  # the folder holding the templates
+    shown_as: str  # how diagnostics name that folder (repo-relative, or the built-in's name)
+
+
+class TemplateFailure(Exception):
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(diagnostic.message)
+        self.diagnostic = diagnostic
+
+
+def to_yaml(value: Any) -> str:
+    from io import StringIO
+
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_flow_style = False
+    yaml.width = 4096
+    yaml.sort_base_mapping_type_on_output = False  # type: ignore[attr-defined]
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    stream = StringIO()
+    yaml.dump(value, stream)
+    return stream.getvalue()
+
+
+def to_json(value: Any) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False) + "\n"
+
+
+def template_files(target: Target) -> list[str]:
+    """Template paths relative to the target folder; links leading outside it are refused."""
+    root = target.root.resolve()
+    found = []
+    for path in sorted(target.root.rglob("*.j2")):
+        rel = path.relative_to(target.root)
+        if any(part.startswith(".") for part in rel.parts):
+            continue
+        if root not in path.resolve().parents:
+            raise TemplateFailure(
+                _diag(
+                    target,
+                    rel.as_posix(),
+                    1,
+                    "BG601",
+                    "template is a link leading outside the target folder; refused",
+                )
+            )
+        found.append(rel.as_posix())
+    return found
+
+
+def _diag(target: Target, template: str, line: int, code: str, message: str) -> Diagnostic:
+    return Diagnostic(f"{target.shown_as}/{template}", max(line, 1), 1, code, Severity.ERROR, message)
+
+
+def _line_in(err: BaseException, filename: str) -> int:
+    line = 1
+    for frame in traceback.extract_tb(err.__traceback__):
+        if frame.filename == filename and frame.lineno:
+            line = frame.lineno
+    return line
+
+
+def _environment(target: Target) -> Any:
+    from jinja2 import FileSystemLoader, StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+
+    env = SandboxedEnvironment(
+        loader=FileSystemLoader(str(target.root)),
+        undefined=StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["to_yaml"] = to_yaml
+    env.filters["to_json"] = to_json
+    return env
+
+
+def _expansions(template: str, context: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    out = template.removesuffix(".j2")
+    kinds = [p for p in PLACEHOLDERS if "{" + p + "}" in out]
+    if not kinds:
+        yield out, context
+        return
+    kind = kinds[0]
+    for item in context[f"{kind}s"]:
+        yield out.replace("{" + kind + "}", item["name"]), {**context, kind: item}
+
+
+def render_target(target: Target, context: dict[str, Any]) -> dict[str, str]:
+    """Output path → text. Raises TemplateFailure with a BG6xx diagnostic."""
+    from jinja2 import TemplateSyntaxError, UndefinedError
+
+    env = _environment(target)
+    results: dict[str, str] = {}
+    for template_name in template_files(target):
+        filename = str(target.root / template_name)
+        try:
+            template = env.get_template(template_name)
+        except TemplateSyntaxError as err:
+            raise TemplateFailure(
+                _diag(target, template_name, err.lineno, "BG601", f"template syntax error: {err.message}")
+            ) from None
+        for out, ctx in _expansions(template_name, context):
+            try:
+                text = template.render(ctx)
+            except UndefinedError as err:
+                raise TemplateFailure(
+                    _diag(
+                        target,
+                        template_name,
+                        _line_in(err, filename),
+                        "BG602",
+                        f"undefined in template: {err.message}",
+                    )
+                ) from None
+            except Exception as err:  # noqa: BLE001 - the sandbox refusing, a filter failing: the template's fault
+                message = f"template failed: {type(err).__name__}"
+                raise TemplateFailure(
+                    _diag(target, template_name, _line_in(err, filename), "BG603", message)
+                ) from None
+            if text.strip():
+                results[out] = text
+    return results
