@@ -5,6 +5,7 @@ Commands live in `compiler/commands/`, one module per group, registered below in
 
 from __future__ import annotations
 
+import signal
 from typing import Annotated
 
 import typer
@@ -12,6 +13,7 @@ import typer
 from compiler import __version__
 from compiler.commands import check, init, render, secret
 from compiler.commands.common import RepoOption
+from compiler.errors import raise_terminated
 
 app = typer.Typer(
     name="bento-gitops",
@@ -45,6 +47,7 @@ for _module in (check, render, secret, init):
 
 
 def main() -> int:
+    signal.signal(signal.SIGTERM, raise_terminated)
     try:
         app(prog_name="bento-gitops")
     except SystemExit as done:

@@ -17,6 +17,14 @@ class EnvironmentProblem(Exception):
     """The machine lacks something (sops, a key): exit 3 with the message."""
 
 
+class Terminated(BaseException):
+    """SIGTERM arrived: unwind like Ctrl-C (temp files removed), then exit 143."""
+
+
+def raise_terminated(signum: int, frame: object) -> None:
+    raise Terminated
+
+
 def guarded(action: Callable[[], int]) -> int:
     try:
         return action()
@@ -29,6 +37,9 @@ def guarded(action: Callable[[], int]) -> int:
     except KeyboardInterrupt:
         print("bento-gitops: interrupted", file=sys.stderr)
         return exitcodes.INTERRUPTED
+    except Terminated:
+        print("bento-gitops: terminated", file=sys.stderr)
+        return exitcodes.TERMINATED
     except Exception:
         traceback.print_exc()
         print(

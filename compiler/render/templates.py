@@ -41,7 +41,7 @@ def to_yaml(value: Any) -> str:
     yaml = YAML(typ="safe", pure=True)
     yaml.default_flow_style = False
     yaml.width = 4096
-    yaml.sort_base_mapping_type_on_output = False  # type: ignore[attr-defined]
+    yaml.sort_base_mapping_type_on_output = False  # type: ignore[assignment]  # keep our key order
     yaml.indent(mapping=2, sequence=4, offset=2)
     stream = StringIO()
     yaml.dump(value, stream)
@@ -141,7 +141,7 @@ def render_target(target: Target, context: dict[str, Any]) -> dict[str, str]:
                         f"undefined in template: {err.message}",
                     )
                 ) from None
-            except Exception as err:  # noqa: BLE001 - the sandbox refusing, a filter failing: the template's fault
+            except Exception as err:
                 message = f"template failed: {type(err).__name__}"
                 raise TemplateFailure(
                     _diag(target, template_name, _line_in(err, filename), "BG603", message)
