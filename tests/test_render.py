@@ -157,7 +157,9 @@ def _fingerprints(out: Path) -> list[str]:
 
 FINGERPRINT_REPO = {
     "secrets/api.yaml": "data:\n  API_KEY: sk-first\n",
-    "deployments/app.yaml": "bento: app:v1\ncluster: c1\nsecrets: [api]\nservices:\n  svc:\n    instance_type: cpu.1\n",
+    "deployments/app.yaml": (
+        "bento: app:v1\ncluster: c1\nsecrets: [api]\nservices:\n  svc:\n    instance_type: cpu.1\n"
+    ),
 }
 
 
@@ -307,9 +309,13 @@ def test_render_refuses_an_out_that_would_destroy_something(env: Env, tmp_path: 
 USER_TARGET = {
     "deployments/app.yaml": "bento: app:v1\ncluster: c1\nsecrets: [api]\n",
     "secrets/api.yaml": "data:\n  API_KEY: sk-user-target\n",
-    "templates/summary/{deployment}.txt.j2": "{{ deployment.name }} on {{ deployment.cluster }} in {{ env.name }}\n"
-    "{% for s in deployment.secrets %}- {{ s }}\n{% endfor %}",
-    "templates/summary/all.txt.j2": "{{ deployments | length }} deployment(s), {{ secrets | length }} secret(s)\n",
+    "templates/summary/{deployment}.txt.j2": (
+        "{{ deployment.name }} on {{ deployment.cluster }} in {{ env.name }}\n"
+        "{% for s in deployment.secrets %}- {{ s }}\n{% endfor %}"
+    ),
+    "templates/summary/all.txt.j2": (
+        "{{ deployments | length }} deployment(s), {{ secrets | length }} secret(s)\n"
+    ),
 }
 
 
