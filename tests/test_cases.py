@@ -9,6 +9,7 @@ optionally `case.yaml`:
     - {file: secrets/x.yaml, replace: [old, new]}      a plaintext hand edit
     - {file: secrets/x.yaml, corrupt: KEY}             flip a byte of KEY's ciphertext
   exit: 1                        the expected exit code (default: 1 if any error, else 0)
+  render: [--target, summary]    run `render --out <tmp>` with these arguments instead of validate
 Secret files are encrypted for the session's age key before the run (values never leave tmp).
 """
 
@@ -77,7 +78,11 @@ def run_case(
     _apply_edits(root, settings.get("after_encrypt", []))
     if settings.get("key"):
         env.give_key(key)
-    result = run_cli("validate", "-C", str(root), "--format", "json", *settings.get("args", []))
+    if "render" in settings:
+        out = str(root.parent / "out")
+        result = run_cli("render", "-C", str(root), "--out", out, "--format", "json", *settings["render"])
+    else:
+        result = run_cli("validate", "-C", str(root), "--format", "json", *settings.get("args", []))
     assert "Traceback" not in result.stderr, result.stderr
     report = json.loads(result.stdout)
     found = [f"{d['file']}:{d['line']}:{d['column']}: {d['code']}" for d in report["diagnostics"]]

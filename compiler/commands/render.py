@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from compiler.commands.check import Format
 from compiler.commands.common import (
     EnvOption,
     QuietOption,
@@ -33,6 +34,7 @@ def render_command(
     secrets: Annotated[
         SecretsMode, typer.Option("--secrets", help="Secret values in the output: values, redacted or none.")
     ] = SecretsMode.REDACTED,
+    output: Annotated[Format, typer.Option("--format", "-f", help="How to report findings.")] = Format.text,
     force: Annotated[
         bool, typer.Option("--force", help="Replace an --out directory that is not a previous render.")
     ] = False,
@@ -44,10 +46,13 @@ def render_command(
 
     def run() -> int:
         from compiler.render.pipeline import RenderOptions, render
-        from compiler.report import text, text_summary
+        from compiler.report import REPORTERS, text, text_summary
 
         options = RenderOptions(repo_dir(ctx, repo), out, env, target, secrets, force, strict, sops)
         outcome = render(options)
+        if output is not Format.text:
+            sys.stdout.write(REPORTERS[output.value](outcome.diagnostics, len(outcome.files)))
+            return outcome.exit_code
         sys.stderr.write(text(outcome.diagnostics, 0))
         if not quiet and outcome.files:
             sys.stderr.write(f"rendered {len(outcome.files)} files into {out}\n")

@@ -34,6 +34,7 @@ from compiler.rules import (
     paths_on_env_secret,
     plaintext_value,
     recipient_drift,
+    render_no_cluster,
     schema_deployment,
     schema_overlay,
     schema_project,
@@ -43,6 +44,9 @@ from compiler.rules import (
     sub_path_unknown_key,
     tampered_ciphertext,
     template_keys,
+    template_runtime,
+    template_syntax,
+    template_undefined,
     unencrypted_by_rule,
     unknown_secret,
     unsafe_construct,
@@ -95,6 +99,10 @@ RULES: dict[str, ModuleType] = {
     "BG506": env_var_names,
     "BG507": template_keys,
     "BG508": orphan_overlays,
+    "BG509": render_no_cluster,
+    "BG601": template_syntax,
+    "BG602": template_undefined,
+    "BG603": template_runtime,
 }
 
 
