@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from enum import Enum
-from pathlib import Path
 
 PROJECT_FILE = "bento-gitops.yaml"
 SOPS_CONFIG = ".sops.yaml"
@@ -32,67 +30,47 @@ class SourceFile:
         return name.rsplit(".", 1)[0]
 
 
-@dataclass(frozen=True)
-class Escape:
-    """A symlink that leads outside the repo: refused, never read."""
-
-    path: str
-
-
 def _is_yaml(name: str) -> bool:
     return not name.startswith(".") and name.endswith(YAML_SUFFIXES)
 
 
-def _inside(root: Path, path: Path) -> bool:
-    try:
-        path.resolve().relative_to(root)
-    except (ValueError, OSError, RuntimeError):
-        return False
-    return True
+def _below(path: str, folder: str) -> bool:
+    return folder in ("", ".") or path.startswith(folder.rstrip("/") + "/")
 
 
-def walk_yaml(root: Path, folder: str) -> tuple[list[str], list[Escape]]:
-    """Repo-relative paths of the YAML files below `folder`, sorted; escaping links apart."""
-    found: list[str] = []
-    escapes: list[Escape] = []
-    base = root / folder
-    if not base.is_dir() or not _inside(root, base):
-        return found, escapes
-    for current, dirs, files in os.walk(base, followlinks=False):
-        here = Path(current)
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(f for f in files if _is_yaml(f)):
-            full = here / name
-            rel = full.relative_to(root).as_posix()
-            if full.is_symlink() and not _inside(root, full):
-                escapes.append(Escape(rel))
-            else:
-                found.append(rel)
-        for name in list(dirs):
-            link = here / name
-            if link.is_symlink():
-                dirs.remove(name)
-                if not _inside(root, link):
-                    escapes.append(Escape(link.relative_to(root).as_posix()))
-    return found, escapes
+def _visible(path: str) -> bool:
+    parts = path.split("/")
+    return _is_yaml(parts[-1]) and not any(p.startswith(".") for p in parts[:-1])
+
+
+def classify(
+    path: str, secrets_dir: str = "secrets", deployments_dir: str = "deployments"
+) -> SourceFile | None:
+    """What a repo file is to bento-gitops, or None when it is none of its inputs."""
+    if not _visible(path):
+        return None
+    parts = path.split("/")
+    if parts[0] == ENVIRONMENTS_DIR and len(parts) >= 3:
+        env = parts[1]
+        kind = Kind.SECRET if len(parts) >= 4 and parts[2] == "secrets" else Kind.OVERLAY
+        return SourceFile(path, kind, env)
+    if _below(path, secrets_dir):
+        return SourceFile(path, Kind.SECRET)
+    if _below(path, deployments_dir):
+        return SourceFile(path, Kind.DEPLOYMENT)
+    return None
+
+
+def in_input_folder(path: str, secrets_dir: str = "secrets", deployments_dir: str = "deployments") -> bool:
+    """Whether a path lies where inputs are searched (a link there is refused, not skipped)."""
+    return any(_below(path, d) for d in (secrets_dir, deployments_dir, ENVIRONMENTS_DIR)) or bool(
+        classify(path, secrets_dir, deployments_dir)
+    )
 
 
 def discover(
-    root: Path, secrets_dir: str = "secrets", deployments_dir: str = "deployments"
-) -> tuple[list[SourceFile], list[Escape]]:
-    root = root.resolve()
-    files: list[SourceFile] = []
-    secrets, escapes = walk_yaml(root, secrets_dir)
-    deployments, more = walk_yaml(root, deployments_dir)
-    escapes += more
-    files += [SourceFile(p, Kind.SECRET) for p in secrets]
-    files += [SourceFile(p, Kind.DEPLOYMENT) for p in deployments]
-    env_root = root / ENVIRONMENTS_DIR
-    if env_root.is_dir() and _inside(root, env_root):
-        for env in sorted(e.name for e in env_root.iterdir() if e.is_dir() and not e.name.startswith(".")):
-            overlays, more = walk_yaml(root, f"{ENVIRONMENTS_DIR}/{env}")
-            escapes += more
-            for path in overlays:
-                kind = Kind.SECRET if path.startswith(f"{ENVIRONMENTS_DIR}/{env}/secrets/") else Kind.OVERLAY
-                files.append(SourceFile(path, kind, env))
-    return sorted(files), escapes
+    files: list[str], secrets_dir: str = "secrets", deployments_dir: str = "deployments"
+) -> list[SourceFile]:
+    """The inputs among a tree's files, sorted by path."""
+    found = (classify(p, secrets_dir, deployments_dir) for p in files)
+    return sorted(f for f in found if f is not None)

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 from compiler import pointers
 from compiler.diagnostics import Diagnostic, Related, Severity
 from compiler.load import Document
 from compiler.sopsconfig import SopsConfig, file_recipients
+from compiler.tree import Tree
 
 ENCRYPTED_VALUE = re.compile(r"^ENC\[AES256_GCM,data:[^,\]]*,iv:[^,\]]+,tag:[^,\]]+,type:(\w+)\]$")
 _MARKERS = {  # how a sops-encrypted file of each type shows itself (Flux's markers)
@@ -136,32 +135,24 @@ def recipient_drift(doc: Document, config: SopsConfig) -> list[Diagnostic]:
     return [Diagnostic(doc.path, line, column, "BG205", Severity.WARNING, message, "/sops", related)]
 
 
-def _looks_encrypted(path: Path) -> bool:
+def _looks_encrypted(tree: Tree, path: str) -> bool:
     try:
-        head = path.read_bytes()[: 4 * 1024 * 1024]
+        head = tree.read(path)[: 4 * 1024 * 1024]
     except OSError:
         return False
-    return (_MARKERS.get(path.suffix.lower()) or _BINARY_MARKER).search(head) is not None
+    name = path.rsplit("/", 1)[-1]
+    suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    return (_MARKERS.get(suffix) or _BINARY_MARKER).search(head) is not None
 
 
-def _repo_files(root: Path) -> Iterator[str]:
-    for current, dirs, files in os.walk(root, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if d != ".git" and not (Path(current) / d).is_symlink())
-        here = Path(current)
-        for name in sorted(files):
-            full = here / name
-            if not full.is_symlink() and full.is_file():
-                yield full.relative_to(root).as_posix()
-
-
-def unencrypted_by_rule(root: Path, config: SopsConfig, skip: set[str]) -> list[Diagnostic]:
+def unencrypted_by_rule(tree: Tree, config: SopsConfig, skip: set[str]) -> list[Diagnostic]:
     """BG204: files `.sops.yaml` says must be encrypted that are not (secret files aside)."""
     found = []
-    for path in _repo_files(root):
+    for path in tree.files():
         rule = config.rule_for(path)
         if path in skip or path == ".sops.yaml" or rule is None or rule.pattern is None:
             continue
-        if _looks_encrypted(root / path):
+        if _looks_encrypted(tree, path):
             continue
         related: tuple[Related, ...] = ()
         if config.document is not None:

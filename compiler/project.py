@@ -11,6 +11,7 @@ from compiler.diagnostics import Diagnostic, Severity
 from compiler.discover import PROJECT_FILE, Kind
 from compiler.load import Document, load_bytes
 from compiler.schema import schema_errors
+from compiler.tree import Tree, WorkTree
 
 DEFAULT_ENVIRONMENT = "default"
 DEFAULT_BENTOML_HOME = "/home/bentoml/bentoml"
@@ -87,12 +88,17 @@ def _from_data(doc: Document) -> tuple[Project, list[Diagnostic]]:
     return project, problems + more
 
 
-def load_project(root: Path) -> tuple[Project, list[Diagnostic]]:
+def load_project(source: Path | Tree) -> tuple[Project, list[Diagnostic]]:
     """The project, or the defaults when there is no project file; diagnostics are BG0xx/BG103."""
-    path = root / PROJECT_FILE
-    if not path.is_file():
+    tree = WorkTree(source) if isinstance(source, Path) else source
+    if PROJECT_FILE not in tree.files():
         return Project(), []
-    result = load_bytes(PROJECT_FILE, path.read_bytes())
+    try:
+        raw = tree.read(PROJECT_FILE)
+    except OSError as err:
+        message = f"cannot read the file: {err.strerror or err}"
+        return Project(), [Diagnostic(PROJECT_FILE, 1, 1, "BG004", Severity.ERROR, message)]
+    result = load_bytes(PROJECT_FILE, raw)
     if result.document is None:
         return Project(), result.diagnostics
     errors = result.diagnostics + schema_errors(result.document, Kind.PROJECT)

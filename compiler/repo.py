@@ -6,13 +6,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from compiler.diagnostics import Diagnostic, Severity
-from compiler.discover import Kind, SourceFile, discover
+from compiler.discover import Kind, SourceFile, discover, in_input_folder
 from compiler.encryption import recipient_drift, secret_encryption, unencrypted_by_rule
 from compiler.load import Document, load_bytes
 from compiler.project import Project, load_project
 from compiler.schema import schema_errors
 from compiler.semantics import semantic_errors
 from compiler.sopsconfig import SopsConfig, load_sops_config
+from compiler.tree import GitTree, Tree, WorkTree
 
 
 @dataclass(frozen=True)
@@ -44,9 +45,9 @@ def _error(path: str, code: str, message: str) -> Diagnostic:
     return Diagnostic(path, 1, 1, code, Severity.ERROR, message)
 
 
-def read_source(root: Path, source: SourceFile) -> tuple[bytes | None, list[Diagnostic]]:
+def read_source(tree: Tree, source: SourceFile) -> tuple[bytes | None, list[Diagnostic]]:
     try:
-        return (root / source.path).read_bytes(), []
+        return tree.read(source.path), []
     except IsADirectoryError:
         return None, [_error(source.path, "BG004", "expected a file, found a directory")]
     except OSError as err:
@@ -67,31 +68,33 @@ def check_document(source: SourceFile, raw: bytes) -> tuple[LoadedFile, list[Dia
     return LoadedFile(source, raw, doc, not found), found
 
 
-def load_repo(root: Path) -> Repo:
-    root = root.resolve()
-    project, problems = load_project(root)
+def load_repo(root: Path, tree: Tree | None = None) -> Repo:
+    """Load every input of the repo at `root`, from the work tree or the given tree (a git revision)."""
+    tree = tree or WorkTree(root)
+    root = tree.root
+    project, problems = load_project(tree)
     if problems and any(d.severity is Severity.ERROR for d in problems):
         return Repo(root, project, (), None, tuple(problems), project_failed=True)
-    sources, escapes = discover(root, project.secrets_dir, project.deployments_dir)
+    sources = discover(tree.files(), project.secrets_dir, project.deployments_dir)
+    escapes = [p for p in tree.escapes() if in_input_folder(p, project.secrets_dir, project.deployments_dir)]
     found = list(problems)
-    found += [
-        _error(e.path, "BG004", "symlink points outside the repo; refused and not read") for e in escapes
-    ]
+    found += [_error(p, "BG004", "symlink leads outside the repo; refused and not read") for p in escapes]
+    if isinstance(tree, GitTree):
+        tree.prefetch([s.path for s in sources])
     files: list[LoadedFile] = []
     for source in sources:
-        raw, unreadable = read_source(root, source)
+        raw, unreadable = read_source(tree, source)
         found += unreadable
         if raw is not None:
             loaded, diagnostics = check_document(source, raw)
             files.append(loaded)
             found += diagnostics
-    sops_config, sops_problems = load_sops_config(root)
+    sops_config, sops_problems = load_sops_config(tree)
     found += sops_problems
     if sops_config is not None:
-        secrets = [f for f in files if f.source.kind is Kind.SECRET and f.document is not None]
-        for secret in secrets:
-            assert secret.document is not None
-            found += recipient_drift(secret.document, sops_config)
-        skip = {f.path for f in files if f.source.kind is Kind.SECRET} | {e.path for e in escapes}
-        found += unencrypted_by_rule(root, sops_config, skip)
+        for secret in files:
+            if secret.source.kind is Kind.SECRET and secret.document is not None:
+                found += recipient_drift(secret.document, sops_config)
+        skip = {f.path for f in files if f.source.kind is Kind.SECRET}
+        found += unencrypted_by_rule(tree, sops_config, skip)
     return Repo(root, project, tuple(files), sops_config, tuple(found))

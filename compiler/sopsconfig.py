@@ -10,6 +10,7 @@ from compiler.diagnostics import Diagnostic, Severity
 from compiler.discover import SOPS_CONFIG
 from compiler.goregex import NotRE2, compile_re2
 from compiler.load import Document, load_bytes
+from compiler.tree import Tree, WorkTree
 
 Recipients = frozenset[str]
 
@@ -130,11 +131,15 @@ def _rules(doc: Document) -> tuple[list[CreationRule], list[Diagnostic]]:
     return rules, problems
 
 
-def load_sops_config(root: Path) -> tuple[SopsConfig | None, list[Diagnostic]]:
-    path = root / SOPS_CONFIG
-    if not path.is_file():
+def load_sops_config(source: Path | Tree) -> tuple[SopsConfig | None, list[Diagnostic]]:
+    tree = WorkTree(source) if isinstance(source, Path) else source
+    if SOPS_CONFIG not in tree.files():
         return None, []
-    result = load_bytes(SOPS_CONFIG, path.read_bytes())
+    try:
+        raw = tree.read(SOPS_CONFIG)
+    except OSError:
+        return None, []
+    result = load_bytes(SOPS_CONFIG, raw)
     if result.document is None:
         return None, result.diagnostics
     rules, problems = _rules(result.document)
