@@ -108,6 +108,14 @@ def _keys(names: tuple[str, ...]) -> str:
     return f"key{'s' if len(names) > 1 else ''} {', '.join(names)}"
 
 
+def _settings(old: SecretState, new: SecretState, kept: set[str]) -> tuple[str, ...]:
+    """Settings that differ; sub paths only of keys both sides have (the others come and go with them)."""
+    changed = [s for s in SETTINGS if s != "sub_paths" and old.setting(s) != new.setting(s)]
+    before = {k: v for k, v in old.sub_paths if k in kept}
+    after = {k: v for k, v in new.sub_paths if k in kept}
+    return tuple(sorted(changed + (["sub_paths"] if before != after else []), key=SETTINGS.index))
+
+
 def compare(
     old: SecretState,
     new: SecretState,
@@ -128,7 +136,7 @@ def compare(
         removed=tuple(k for k in old.keys if k not in new.keys and k not in gone),
         changed=tuple(k for k in new.keys if k in kept and k in set(changed_values)),
         renamed=pairs,
-        settings=tuple(s for s in SETTINGS if old.setting(s) != new.setting(s)),
+        settings=_settings(old, new, kept),
         description=old.description != new.description,
     )
 
@@ -144,14 +152,15 @@ class EnvironmentImpact:
     other_file: str | None = None  # this environment mounts another file of that name
 
 
-def _users(model: EnvironmentModel, name: str) -> tuple[str, ...]:
+def users_of(model: EnvironmentModel, name: str) -> tuple[str, ...]:
+    """The deployments of one environment that attach secret `name` (canary versions included)."""
     return tuple(
         sorted({d.name for d in model.deployments.values() if any(r.name == name for r in d.all_refs)})
     )
 
 
 def environment_impact(change: SecretChange, model: EnvironmentModel) -> EnvironmentImpact:
-    users = _users(model, change.name)
+    users = users_of(model, change.name)
     spec = model.secrets.get(change.name)
     if spec is not None and spec.path != change.path:
         return EnvironmentImpact(model.name, None, users, other_file=spec.path)
