@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -22,6 +21,7 @@ from compiler.decrypt import DecryptMode
 from compiler.diagnostics import Diagnostic
 from compiler.discover import PROJECT_FILE, SOPS_CONFIG
 from compiler.errors import UsageError
+from compiler.keys import default_keys_file
 from compiler.secret_edit import CreateOptions, create
 from compiler.secret_values import ValueInput
 from compiler.validate import ValidateOptions, validate
@@ -92,18 +92,6 @@ class Initialized:
     recipient: str
     key_file: Path | None  # where the new identity went; None with --age-recipient
     diagnostics: tuple[Diagnostic, ...]  # of `validate --decrypt never` on the result
-
-
-def sops_keys_file(environ: Mapping[str, str], platform: str = sys.platform) -> Path:
-    """Where sops reads age identities by default (getsops.io, "age" identities)."""
-    if config := environ.get("XDG_CONFIG_HOME"):
-        return Path(config) / "sops" / "age" / "keys.txt"
-    home = Path(environ.get("HOME") or Path.home())
-    if platform == "darwin":
-        return home / "Library" / "Application Support" / "sops" / "age" / "keys.txt"
-    if platform == "win32" and environ.get("APPDATA"):
-        return Path(environ["APPDATA"]) / "sops" / "age" / "keys.txt"
-    return home / ".config" / "sops" / "age" / "keys.txt"
 
 
 def _check_empty(root: Path) -> None:
@@ -194,7 +182,7 @@ def init(options: InitOptions, environ: Mapping[str, str] | None = None) -> Init
     root = Path(os.path.abspath(options.directory))
     _check_empty(root)
     recipient, pair = _recipient(options.age_recipient)
-    key_file = sops_keys_file(os.environ if environ is None else environ) if pair else None
+    key_file = default_keys_file(os.environ if environ is None else environ) if pair else None
     written = _Written(root)
     try:
         written.folder(root)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,9 +75,16 @@ def _read(path: Path) -> str:
         return ""
 
 
-def default_keys_file(environ: Mapping[str, str]) -> Path:
-    config = environ.get("XDG_CONFIG_HOME") or str(Path(environ.get("HOME", "~")).expanduser() / ".config")
-    return Path(config) / "sops" / "age" / "keys.txt"
+def default_keys_file(environ: Mapping[str, str], platform: str = sys.platform) -> Path:
+    """Where sops reads age identities by default (getsops.io, "age" identities)."""
+    if config := environ.get("XDG_CONFIG_HOME"):
+        return Path(config) / "sops" / "age" / "keys.txt"
+    home = Path(environ.get("HOME") or Path.home())
+    if platform == "darwin":
+        return home / "Library" / "Application Support" / "sops" / "age" / "keys.txt"
+    if platform == "win32" and environ.get("APPDATA"):
+        return Path(environ["APPDATA"]) / "sops" / "age" / "keys.txt"
+    return home / ".config" / "sops" / "age" / "keys.txt"
 
 
 def find_key_sources(environ: Mapping[str, str] | None = None) -> KeySources:

@@ -9,7 +9,7 @@ import pytest
 from ruamel.yaml import YAML
 
 from compiler import agekeys, exitcodes
-from compiler.init_repo import sops_keys_file
+from compiler.keys import default_keys_file as sops_keys_file
 from compiler.keys import recipient_of
 from tests.conftest import Env, run_cli
 
