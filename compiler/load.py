@@ -7,6 +7,7 @@ back to a 1-based line and column.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +28,18 @@ _STRING_TAGS = {f"{_YAML}timestamp"}  # dates stay the text the user wrote
 
 
 Position = tuple[int, int]
+
+_CONSTRUCTOR = YAML(typ="safe", pure=True).constructor  # only its stateless scalar converters are used
+_SCALARS = {
+    f"{_YAML}int": _CONSTRUCTOR.construct_yaml_int,
+    f"{_YAML}float": _CONSTRUCTOR.construct_yaml_float,
+    f"{_YAML}bool": _CONSTRUCTOR.construct_yaml_bool,
+    f"{_YAML}null": _CONSTRUCTOR.construct_yaml_null,
+}
+# libyaml's composer recurses in C: past ~2,000 levels it overflows the C stack. Texts that could
+# nest that deep (many brackets, very deep indentation) take the pure-Python composer instead.
+_C_SAFE_BRACKETS = 200
+_DEEP_INDENT = re.compile(r"^ {600}", re.M)
 
 
 @dataclass(frozen=True)
@@ -76,7 +89,6 @@ class _Builder:
         self.forbid_anchors = forbid_anchors
         self.expanded = 0
         self.seen: set[int] = set()
-        self._constructor = YAML(typ="safe", pure=True).constructor
 
     def build(self, node: Node, pointer: str, depth: int, in_alias: bool) -> Any:
         if depth > MAX_DEPTH:
@@ -122,10 +134,10 @@ class _Builder:
         return result
 
     def _scalar(self, node: Node) -> Any:
-        if node.tag in _STRING_TAGS:
+        if node.tag in _STRING_TAGS or node.tag == f"{_YAML}str":
             return str(node.value)
         self._check_tag(node, node.tag)
-        return self._constructor.construct_object(node, deep=True)
+        return _SCALARS[str(node.tag)](node)
 
     def _check_tag(self, node: Node, expected: str | None) -> None:
         tag = str(node.tag)
@@ -156,7 +168,31 @@ def decode(path: str, raw: bytes) -> tuple[str | None, list[Diagnostic]]:
     return text, []
 
 
-def _compose(path: str, text: str) -> tuple[Node | None, list[Diagnostic]]:
+def _c_composer_safe(text: str) -> bool:
+    brackets = text.count("[") + text.count("{")
+    return brackets <= _C_SAFE_BRACKETS and not _DEEP_INDENT.search(text)
+
+
+def _fast_compose(text: str, forbid_anchors: bool) -> list[Node] | None:
+    """Compose with libyaml when ruamel.yaml.clib is present and the text can't overflow it.
+
+    Any error: None, and the pure composer reports it (its messages are the documented ones).
+    """
+    if not _c_composer_safe(text) or (forbid_anchors and "&" in text):
+        return None  # (libyaml's nodes don't keep anchors)
+    yaml = YAML(typ="safe", pure=False)
+    if yaml.Parser.__name__ != "CParser":
+        return None
+    try:
+        return list(yaml.compose_all(text))
+    except Exception:  # libyaml is YAML 1.1 in places: the pure composer decides, and reports
+        return None
+
+
+def _compose(path: str, text: str, forbid_anchors: bool) -> tuple[Node | None, list[Diagnostic]]:
+    fast = _fast_compose(text, forbid_anchors)
+    if fast is not None:
+        return _one_document(path, fast)
     yaml = YAML(typ="rt", pure=True)
     try:
         nodes = list(yaml.compose_all(text))
@@ -172,6 +208,10 @@ def _compose(path: str, text: str) -> tuple[Node | None, list[Diagnostic]]:
         return None, [_diag(path, "BG001", f"YAML syntax error: {type(err).__name__}")]
     except RecursionError:
         return None, [_diag(path, "BG004", "nesting too deep to read")]
+    return _one_document(path, nodes)
+
+
+def _one_document(path: str, nodes: list[Node]) -> tuple[Node | None, list[Diagnostic]]:
     nodes = [n for n in nodes if n is not None]
     if not nodes:
         return None, [_diag(path, "BG004", "file is empty")]
@@ -183,7 +223,7 @@ def _compose(path: str, text: str) -> tuple[Node | None, list[Diagnostic]]:
 
 
 def load_text(path: str, text: str, *, forbid_anchors: bool = False) -> LoadResult:
-    root, problems = _compose(path, text)
+    root, problems = _compose(path, text, forbid_anchors)
     if root is None:
         return LoadResult(None, problems)
     if not isinstance(root, MappingNode):

@@ -36,7 +36,7 @@ def _case_dirs() -> list[Path]:
 
 def _settings(case: Path) -> dict[str, Any]:
     path = case / "case.yaml"
-    loaded = YAML(typ="safe").load(path.read_text()) if path.exists() else None
+    loaded = YAML(typ="safe", pure=True).load(path.read_text()) if path.exists() else None
     return loaded or {}
 
 

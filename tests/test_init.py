@@ -51,7 +51,7 @@ def test_init_gives_a_repo_that_validates_with_every_secret_decrypted(env: Env, 
 
 def test_the_generated_files_say_what_the_issue_asks(env: Env, tmp_path: Path) -> None:
     run_cli("init", str(tmp_path))
-    yaml = YAML(typ="safe")
+    yaml = YAML(typ="safe", pure=True)
     project = yaml.load((tmp_path / "bento-gitops.yaml").read_text())
     assert (project["version"], sorted(project["environments"])) == (1, ["prod", "staging"])
     [rule] = yaml.load((tmp_path / ".sops.yaml").read_text())["creation_rules"]

@@ -38,7 +38,7 @@ def validator(kind: str) -> Validator:
 
 
 def load_yaml(text: str) -> Any:
-    return YAML(typ="safe").load(text)
+    return YAML(typ="safe", pure=True).load(text)
 
 
 def errors(kind: str, text: str) -> list[ValidationError]:

@@ -57,7 +57,7 @@ def decrypt(sops: str, path: Path) -> dict[str, object]:
 
 
 def plain(path: Path) -> dict[str, object]:
-    data: dict[str, object] = YAML(typ="safe").load(path.read_text())
+    data: dict[str, object] = YAML(typ="safe", pure=True).load(path.read_text())
     return data
 
 
