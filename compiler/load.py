@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cache
+from typing import Any, NoReturn
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.resolver import VersionedResolver
 
 from compiler import pointers
 from compiler.diagnostics import Diagnostic, Severity
@@ -24,7 +26,8 @@ MAX_DEPTH = 200
 
 _YAML = "tag:yaml.org,2002:"
 _PLAIN_TAGS = {f"{_YAML}{t}" for t in ("str", "int", "float", "bool", "null")}
-_STRING_TAGS = {f"{_YAML}timestamp"}  # dates stay the text the user wrote
+_STRING_TAGS = {f"{_YAML}str", f"{_YAML}timestamp"}  # dates stay the text the user wrote
+_MAP, _SEQ, _MERGE = f"{_YAML}map", f"{_YAML}seq", f"{_YAML}merge"
 
 
 Position = tuple[int, int]
@@ -106,23 +109,25 @@ class _Builder:
                 raise _Problem("BG003", f"alias expansion exceeds {MAX_ALIAS_EXPANSION} nodes", node)
         if not in_alias or pointer not in self.positions:
             self.positions[pointer] = _pos(node)
+        tag = str(node.tag)  # (a property that formats a Tag object: read it once)
         if isinstance(node, MappingNode):
+            _check_tag(node, tag, _MAP)
             return self._mapping(node, pointer, depth, in_alias)
         if isinstance(node, SequenceNode):
-            self._check_tag(node, f"{_YAML}seq")
+            _check_tag(node, tag, _SEQ)
             return [
                 self.build(item, pointers.join(pointer, i), depth + 1, in_alias)
                 for i, item in enumerate(node.value)
             ]
-        return self._scalar(node)
+        return _scalar(node, tag)
 
     def _mapping(self, node: MappingNode, pointer: str, depth: int, in_alias: bool) -> Any:
-        self._check_tag(node, f"{_YAML}map")
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            if key_node.tag == f"{_YAML}merge":
+            key_tag = str(key_node.tag)
+            if key_tag == _MERGE:
                 raise _Problem("BG003", "merge keys (<<) are not allowed", key_node)
-            if not isinstance(key_node, ScalarNode) or key_node.tag not in _PLAIN_TAGS:
+            if not isinstance(key_node, ScalarNode) or key_tag not in _PLAIN_TAGS:
                 raise _Problem("BG003", "mapping keys must be plain scalars", key_node)
             key = str(key_node.value)
             child = pointers.join(pointer, key)
@@ -133,17 +138,24 @@ class _Builder:
             result[key] = self.build(value_node, child, depth + 1, in_alias)
         return result
 
-    def _scalar(self, node: Node) -> Any:
-        if node.tag in _STRING_TAGS or node.tag == f"{_YAML}str":
-            return str(node.value)
-        self._check_tag(node, node.tag)
-        return _SCALARS[str(node.tag)](node)
 
-    def _check_tag(self, node: Node, expected: str | None) -> None:
-        tag = str(node.tag)
-        if tag != expected or (isinstance(node, ScalarNode) and tag not in _PLAIN_TAGS):
-            shown = tag.replace(_YAML, "!!") if tag.startswith(_YAML) else tag
-            raise _Problem("BG003", f"tag {shown} is not allowed", node)
+def _scalar(node: Node, tag: str) -> Any:
+    if tag in _STRING_TAGS:
+        return str(node.value)
+    converter = _SCALARS.get(tag)
+    if converter is None:
+        _refuse_tag(node, tag)
+    return converter(node)
+
+
+def _check_tag(node: Node, tag: str, expected: str) -> None:
+    if tag != expected:
+        _refuse_tag(node, tag)
+
+
+def _refuse_tag(node: Node, tag: str) -> NoReturn:
+    shown = tag.replace(_YAML, "!!") if tag.startswith(_YAML) else tag
+    raise _Problem("BG003", f"tag {shown} is not allowed", node)
 
 
 def _diag(path: str, code: str, message: str, pos: Position = (1, 1), pointer: str = "") -> Diagnostic:
@@ -168,9 +180,26 @@ def decode(path: str, raw: bytes) -> tuple[str | None, list[Diagnostic]]:
     return text, []
 
 
+class _Yaml12Resolver(VersionedResolver):
+    """YAML 1.2 tags without asking the parser for a %YAML directive at every scalar (the costly
+    part of resolving); texts with a directive take the pure composer."""
+
+    processing_version = (1, 2)
+
+
+@cache
+def _c_yaml() -> YAML | None:
+    """One libyaml-backed instance for the run, if ruamel.yaml.clib is installed."""
+    yaml = YAML(typ="safe", pure=False)
+    if yaml.Parser.__name__ != "CParser":
+        return None
+    yaml.Resolver = _Yaml12Resolver
+    return yaml
+
+
 def _c_composer_safe(text: str) -> bool:
     brackets = text.count("[") + text.count("{")
-    return brackets <= _C_SAFE_BRACKETS and not _DEEP_INDENT.search(text)
+    return brackets <= _C_SAFE_BRACKETS and "%YAML" not in text and not _DEEP_INDENT.search(text)
 
 
 def _fast_compose(text: str, forbid_anchors: bool) -> list[Node] | None:
@@ -180,8 +209,8 @@ def _fast_compose(text: str, forbid_anchors: bool) -> list[Node] | None:
     """
     if not _c_composer_safe(text) or (forbid_anchors and "&" in text):
         return None  # (libyaml's nodes don't keep anchors)
-    yaml = YAML(typ="safe", pure=False)
-    if yaml.Parser.__name__ != "CParser":
+    yaml = _c_yaml()
+    if yaml is None:
         return None
     try:
         return list(yaml.compose_all(text))

@@ -34,9 +34,16 @@ def origins_of(doc: Document, prefix: str = "", into: str = "") -> Origins:
     return found
 
 
-def _drop(origins: Origins, pointer: str) -> None:
+def _drop(origins: Origins | None, pointer: str) -> None:
+    if origins is None:
+        return
     for key in [k for k in origins if k == pointer or k.startswith(pointer + "/")]:
         del origins[key]
+
+
+def _take(origins: Origins | None, doc: Document, prefix: str, into: str) -> None:
+    if origins is not None:
+        origins.update(origins_of(doc, prefix, into))
 
 
 def _merge_list(
@@ -46,7 +53,7 @@ def _merge_list(
     at: str,
     patch_doc: Document,
     patch_at: str,
-    origins: Origins,
+    origins: Origins | None,
 ) -> list[Any]:
     """Items of `patch` replace the base item with the same `field` value, or are appended."""
     result = list(base)
@@ -62,18 +69,21 @@ def _merge_list(
             result[i] = item
         target = pointers.join(at, i)
         _drop(origins, target)
-        origins.update(origins_of(patch_doc, pointers.join(patch_at, j), target))
+        _take(origins, patch_doc, pointers.join(patch_at, j), target)
     return result
 
 
-def merge(base: Any, patch: Any, patch_doc: Document, origins: Origins, at: str = "") -> Any:
-    """Apply `patch` (a node of `patch_doc` at pointer `at`) onto `base`, updating `origins`."""
+def merge(base: Any, patch: Any, patch_doc: Document, origins: Origins | None = None, at: str = "") -> Any:
+    """Apply `patch` (a node of `patch_doc` at pointer `at`) onto `base`, updating `origins` if given.
+
+    Never mutates `base`: patched levels are copied, untouched subtrees are shared.
+    """
     if not isinstance(patch, dict):
         _drop(origins, at)
-        origins.update(origins_of(patch_doc, at, at))
+        _take(origins, patch_doc, at, at)
         return patch
     result = dict(base) if isinstance(base, dict) else {}
-    if not isinstance(base, dict):
+    if not isinstance(base, dict) and origins is not None:
         _drop(origins, at)
         origins[at] = Origin(patch_doc.path, *patch_doc.position(at))
     for key, value in patch.items():

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from compiler import pointers
@@ -67,12 +67,16 @@ class SecretRef:
 
     name: str
     index: int
-    origin: Origin
+    deployment: Deployment = field(repr=False, compare=False)
     list_pointer: str = "/secrets"
 
     @property
     def pointer(self) -> str:
         return f"{self.list_pointer}/{self.index}"
+
+    @property
+    def origin(self) -> Origin:
+        return self.deployment.origin(self.pointer)
 
 
 @dataclass(frozen=True)
@@ -82,7 +86,15 @@ class Deployment:
     config: dict[str, Any]
     base: LoadedFile
     overlay: LoadedFile | None
-    origins: Origins = field(repr=False)
+
+    @cached_property
+    def origins(self) -> Origins:
+        """Where each node of the effective config was written; worked out only when a finding needs it."""
+        assert self.base.document is not None
+        origins = origins_of(self.base.document)
+        if self.overlay is not None and self.overlay.document is not None:
+            merge(self.base.document.data, self.overlay.document.data, self.overlay.document, origins)
+        return origins
 
     def origin(self, pointer: str) -> Origin:
         while pointer not in self.origins and pointer:
@@ -90,7 +102,7 @@ class Deployment:
         return self.origins.get(pointer, Origin(self.base.path, 1, 1))
 
     def _refs(self, base: str, names: Any) -> list[SecretRef]:
-        return [SecretRef(str(n), i, self.origin(f"{base}/{i}"), base) for i, n in enumerate(names or [])]
+        return [SecretRef(str(n), i, self, base) for i, n in enumerate(names or [])]
 
     @property
     def secret_refs(self) -> list[SecretRef]:
@@ -140,15 +152,16 @@ def secret_specs(repo: Repo) -> list[SecretSpec]:
 def _effective(
     base: LoadedFile, overlay: LoadedFile | None, environment: str, cluster: str | None
 ) -> Deployment:
+    """The deployment in one environment. Shares unpatched parts with the loaded document:
+    the config is read-only to every consumer."""
     assert base.document is not None
-    config = copy.deepcopy(base.document.data)
-    origins = origins_of(base.document)
+    config = dict(base.document.data)
     if overlay is not None and overlay.document is not None:
-        config = merge(config, overlay.document.data, overlay.document, origins)
+        config = merge(config, overlay.document.data, overlay.document)
     if not config.get("cluster") and cluster:
         config["cluster"] = cluster
     name = config.get("name") if isinstance(config.get("name"), str) else base.source.stem
-    return Deployment(str(name), environment, config, base, overlay, origins)
+    return Deployment(str(name), environment, config, base, overlay)
 
 
 def _first_by_name(files: list[LoadedFile]) -> dict[str, LoadedFile]:
