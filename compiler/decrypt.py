@@ -3,22 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
 from pathlib import Path
 
 from compiler.diagnostics import Diagnostic, Severity
 from compiler.encryption import is_encrypted
 from compiler.keys import KeySources, find_key_sources
 from compiler.load import Document
+from compiler.modes import DecryptMode as DecryptMode  # re-exported for callers
 from compiler.redacted import SecretValue
 from compiler.sops import Decrypted, Failure, Outcome, SopsMissing, SopsRunner, find_binary
 from compiler.sopsconfig import file_recipients
-
-
-class DecryptMode(str, Enum):
-    AUTO = "auto"
-    ALWAYS = "always"
-    NEVER = "never"
 
 
 @dataclass

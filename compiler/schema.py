@@ -8,16 +8,17 @@ from collections.abc import Iterator
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
-
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError, best_match
-from referencing import Registry, Resource
+from typing import TYPE_CHECKING, Any
 
 from compiler import pointers
 from compiler.diagnostics import Diagnostic, Severity
 from compiler.discover import Kind
 from compiler.load import Document
+
+if TYPE_CHECKING:  # jsonschema costs ~0.1 s to import: only when a file must really be validated
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
+    from referencing import Registry
 
 SCHEMA_KINDS = ("deployment", "secret", "project", "overlay")
 CODES = {Kind.DEPLOYMENT: "BG101", Kind.SECRET: "BG102", Kind.PROJECT: "BG103", Kind.OVERLAY: "BG104"}
@@ -43,12 +44,16 @@ def load_schema(kind: str) -> dict[str, Any]:
 
 @cache
 def _registry() -> Registry[Any]:
+    from referencing import Registry, Resource
+
     resources_ = [Resource.from_contents(load_schema(k)) for k in SCHEMA_KINDS]
     return Registry().with_resources((r.id() or "", r) for r in resources_)
 
 
 @cache
 def validator(kind: str) -> Draft202012Validator:
+    from jsonschema import Draft202012Validator
+
     return Draft202012Validator(load_schema(kind), registry=_registry())
 
 
@@ -98,6 +103,8 @@ def _json_type(value: Any) -> str:
 def _leaf(error: ValidationError) -> ValidationError:
     """Collapse anyOf/oneOf to the branch that came closest."""
     while error.context:
+        from jsonschema.exceptions import best_match
+
         error = best_match(error.context)
     return error
 

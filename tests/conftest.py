@@ -62,7 +62,7 @@ def env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatc
             monkeypatch.delenv(name)
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
-    monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
     yield Env(home, home / "age-keys.txt", monkeypatch)
 
 

@@ -8,8 +8,8 @@ from typing import Annotated, NoReturn, Optional
 
 import typer
 
-from compiler.decrypt import DecryptMode
 from compiler.errors import UsageError, guarded
+from compiler.modes import DecryptMode
 
 RepoOption = Annotated[
     Optional[Path],
@@ -39,6 +39,12 @@ DecryptOption = Annotated[
 ]
 StrictOption = Annotated[bool, typer.Option("--strict", help="Warnings fail the run too.")]
 QuietOption = Annotated[bool, typer.Option("-q", "--quiet", help="No summary line.")]
+NoCacheOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-cache", help="Neither read nor write the content cache ($XDG_CACHE_HOME/bento-gitops)."
+    ),
+]
 
 
 def repo_dir(ctx: typer.Context, repo: Path | None) -> Path:

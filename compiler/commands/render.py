@@ -18,7 +18,7 @@ from compiler.commands.common import (
     finish,
     repo_dir,
 )
-from compiler.render.pipeline import SecretsMode
+from compiler.modes import SecretsMode
 
 
 def render_command(

@@ -6,7 +6,6 @@ import hashlib
 import json
 import os
 from dataclasses import dataclass
-from enum import Enum
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from compiler.diagnostics import Diagnostic, Severity, sort_diagnostics
 from compiler.errors import UsageError
 from compiler.fingerprint import KEY_VARIABLE, fingerprint
 from compiler.model import Deployment, EnvironmentModel, SecretSpec, build_environment
+from compiler.modes import SecretsMode as SecretsMode  # re-exported for callers
 from compiler.mountpaths import display, key_location, mount_segments
 from compiler.redacted import SecretValue
 from compiler.render import bentocloud, kubernetes
@@ -25,12 +25,6 @@ from compiler.render.templates import Target, TemplateFailure, render_target
 from compiler.validate import ValidateOptions, validate
 
 BUILTIN_TARGETS = ("bentocloud", "kubernetes")
-
-
-class SecretsMode(str, Enum):
-    VALUES = "values"
-    REDACTED = "redacted"
-    NONE = "none"
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,142 @@
+"""A content cache of what loading and schema checks produced, per file.
+
+Keyed by the file's bytes, its place and kind, the tool's version and the schemas, so an entry
+can't outlive what made it. It holds plaintext structure only: a secret file is cached only when
+every value in it is sops ciphertext (which git already holds); a plaintext secret never is.
+Entries are written atomically (safe under concurrent runs); one that doesn't read back is
+ignored and rewritten; the cache is pruned to a bounded number of entries.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import tempfile
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from compiler import __version__
+from compiler.checkfile import LoadedFile
+from compiler.diagnostics import Diagnostic, Related, Severity
+from compiler.discover import Kind, SourceFile
+from compiler.encryption import ENCRYPTED_VALUE, is_encrypted
+from compiler.load import Document
+
+FORMAT = 1
+MAX_ENTRIES = 50_000
+
+
+def default_dir(environ: dict[str, str] | None = None) -> Path:
+    env = os.environ if environ is None else environ
+    base = env.get("XDG_CACHE_HOME") or str(Path(env.get("HOME") or Path.home()) / ".cache")
+    return Path(base) / "bento-gitops" / f"v{FORMAT}"
+
+
+@cache
+def _schemas_digest() -> str:
+    from compiler.schema import SCHEMA_KINDS, _schema_dir
+
+    digest = hashlib.sha256(__version__.encode())
+    for kind in SCHEMA_KINDS:
+        digest.update((_schema_dir() / f"{kind}.schema.json").read_bytes())
+    return digest.hexdigest()
+
+
+def key_of(source: SourceFile, raw: bytes) -> str:
+    digest = hashlib.sha256(_schemas_digest().encode())
+    digest.update(f"\0{source.path}\0{source.kind.value}\0{source.environment or ''}\0".encode())
+    digest.update(raw)
+    return digest.hexdigest()
+
+
+def cacheable(loaded: LoadedFile) -> bool:
+    """Never a plaintext secret: only secret files whose every `data` value is ciphertext."""
+    if loaded.source.kind is not Kind.SECRET:
+        return True
+    doc = loaded.document
+    if doc is None or not is_encrypted(doc.data):
+        return False
+    data = doc.data.get("data")
+    return isinstance(data, dict) and all(
+        isinstance(v, str) and ENCRYPTED_VALUE.match(v) for v in data.values()
+    )
+
+
+def _pack(loaded: LoadedFile, diagnostics: list[Diagnostic]) -> bytes:
+    doc = loaded.document
+    document = (doc.data, doc.positions, doc.key_positions) if doc is not None else None
+    found = [
+        (
+            d.file,
+            d.line,
+            d.column,
+            d.code,
+            d.severity.value,
+            d.message,
+            d.pointer,
+            [(r.file, r.line, r.column, r.message) for r in d.related],
+            d.environment,
+        )
+        for d in diagnostics
+    ]
+    return marshal.dumps((FORMAT, document, loaded.valid, found))
+
+
+def _unpack(source: SourceFile, raw: bytes, blob: bytes) -> tuple[LoadedFile, list[Diagnostic]]:
+    version, document, valid, found = marshal.loads(blob)
+    if version != FORMAT:
+        raise ValueError("old cache format")
+    doc = Document(source.path, *document) if document is not None else None
+    diagnostics = [
+        Diagnostic(f, ln, col, code, Severity(sev), msg, ptr, tuple(Related(*r) for r in rel), env)
+        for f, ln, col, code, sev, msg, ptr, rel, env in found
+    ]
+    return LoadedFile(source, raw, doc, bool(valid)), diagnostics
+
+
+@dataclass
+class ContentCache:
+    directory: Path
+    written: int = 0
+
+    def _path(self, key: str) -> Path:
+        return self.directory / key[:2] / key
+
+    def get(self, source: SourceFile, raw: bytes) -> tuple[LoadedFile, list[Diagnostic]] | None:
+        try:
+            blob = self._path(key_of(source, raw)).read_bytes()
+            return _unpack(source, raw, blob)
+        except (OSError, ValueError, EOFError, TypeError):
+            return None  # absent or corrupt: recomputed and rewritten
+
+    def put(self, loaded: LoadedFile, diagnostics: list[Diagnostic]) -> None:
+        if not cacheable(loaded):
+            return
+        target = self._path(key_of(loaded.source, loaded.raw))
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd, temp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(_pack(loaded, diagnostics))
+            os.replace(temp, target)
+            self.written += 1
+        except (OSError, ValueError):
+            return  # a cache that can't be written is only slower
+
+    def prune(self, limit: int = MAX_ENTRIES) -> None:
+        """Keep the newest `limit` entries (by modification time)."""
+        if not self.written or not self.directory.is_dir():
+            return
+        entries = [
+            e for d in os.scandir(self.directory) if d.is_dir() for e in os.scandir(d.path) if e.is_file()
+        ]
+        if len(entries) <= limit:
+            return
+        entries.sort(key=lambda e: e.stat().st_mtime)
+        for entry in entries[: len(entries) - int(limit * 0.8)]:
+            try:
+                os.unlink(entry.path)
+            except OSError:
+                continue
