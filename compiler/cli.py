@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from compiler import __version__
-from compiler.commands import check, init, render, secret
+from compiler.commands import check, init, plan, render, secret
 from compiler.commands.common import RepoOption
 from compiler.errors import raise_terminated
 
@@ -42,7 +42,7 @@ def root(
     ctx.obj = {"repo": repo}
 
 
-for _module in (check, render, secret, init):
+for _module in (check, render, plan, secret, init):
     _module.register(app)
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from compiler import exitcodes
+from compiler.cache import ContentCache, default_dir
 from compiler.decrypt import DecryptMode, Decryptor
 from compiler.diagnostics import Diagnostic, Severity, sort_diagnostics
 from compiler.discover import Kind
@@ -17,6 +18,7 @@ from compiler.redacted import SecretValue
 from compiler.repo import Repo, load_repo
 from compiler.rules import checks, default_severity
 from compiler.rules.context import EnvContext, RepoContext
+from compiler.tree import Tree
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,7 @@ class ValidateOptions:
     decrypt: DecryptMode = DecryptMode.AUTO
     strict: bool = False
     sops: str | None = None
+    cache: bool = True  # the content cache under $XDG_CACHE_HOME/bento-gitops
 
 
 @dataclass(frozen=True)
@@ -131,9 +134,10 @@ def _exit_code(repo: Repo, diagnostics: Sequence[Diagnostic], decryptor: Decrypt
     return exitcodes.OK
 
 
-def validate(options: ValidateOptions) -> Outcome:
+def validate(options: ValidateOptions, tree: Tree | None = None) -> Outcome:
+    """Validate the work tree, or `tree` (a git revision) when given."""
     root = options.repo.resolve()
-    repo = load_repo(root)
+    repo = load_repo(root, tree, cache=ContentCache(default_dir()) if options.cache else None)
     decryptor = Decryptor(root, options.decrypt, options.sops)
     found = _with_defaults(list(repo.diagnostics))
     if not repo.project_failed:
