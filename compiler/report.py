@@ -1,11 +1,14 @@
-"""Reporters: turn diagnostics into text, JSON or GitHub workflow commands. Nothing else prints findings."""
+"""Reporters: turn diagnostics into text, JSON, GitHub workflow commands or SARIF. Nothing else prints
+findings."""
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Callable, Sequence
 
 from compiler.diagnostics import Diagnostic, Severity
+from compiler.sarif import sarif_log
 
 JSON_VERSION = 1
 
@@ -75,5 +78,30 @@ def github(diagnostics: Sequence[Diagnostic], files: int) -> str:
     return "".join(f"{line}\n" for line in lines)
 
 
+def _cell(value: str) -> str:
+    """One table cell: one line, pipes escaped, no HTML (paths and keys come from the repo)."""
+    return html.escape(" ".join(value.split()), quote=False).replace("|", "\\|")
+
+
+def github_summary(diagnostics: Sequence[Diagnostic], files: int) -> str:
+    """Markdown for a job's step summary (`$GITHUB_STEP_SUMMARY`): the counts, then a table of findings."""
+    counts = summary_counts(diagnostics, files)
+    lines = [
+        "### bento-gitops validate",
+        "",
+        f"{counts['errors']} error(s), {counts['warnings']} warning(s) in {counts['files']} file(s)",
+    ]
+    if diagnostics:
+        lines += ["", "| severity | code | location | message |", "| --- | --- | --- | --- |"]
+        for d in diagnostics:
+            where = _cell(f"{d.file}:{d.line}:{d.column}")
+            lines.append(f"| {d.severity.value} | {d.code} | {where} | {_cell(d.message + _env_suffix(d))} |")
+    return "".join(f"{line}\n" for line in [*lines, ""])
+
+
+def sarif(diagnostics: Sequence[Diagnostic], files: int) -> str:
+    return json.dumps(sarif_log(diagnostics), indent=2, ensure_ascii=False) + "\n"
+
+
 Reporter = Callable[[Sequence[Diagnostic], int], str]
-REPORTERS: dict[str, Reporter] = {"text": text, "json": as_json, "github": github}
+REPORTERS: dict[str, Reporter] = {"text": text, "json": as_json, "github": github, "sarif": sarif}
