@@ -14,7 +14,7 @@ from pathlib import Path
 
 from compiler.redacted import SecretValue
 
-DEFAULT_TIMEOUT = 60.0
+DEFAULT_TIMEOUT = 60.0  # seconds per sops call; BENTO_GITOPS_SOPS_TIMEOUT overrides
 _PATH_VARIABLES = ("SOPS_AGE_KEY_FILE", "SOPS_AGE_SSH_PRIVATE_KEY_FILE", "GNUPGHOME")
 NO_KEY, MAC_MISMATCH, TAMPERED, GENERIC, NO_FILE = 128, 51, 25, 1, 100
 
@@ -78,6 +78,16 @@ def clean_stderr(stderr: str, limit: int = 300) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+def configured_timeout(environ: Mapping[str, str] | None = None) -> float:
+    """Seconds one sops call may take: BENTO_GITOPS_SOPS_TIMEOUT, else 60 (bad values: 60)."""
+    raw = (os.environ if environ is None else environ).get("BENTO_GITOPS_SOPS_TIMEOUT", "")
+    try:
+        value = float(raw)
+    except ValueError:
+        return DEFAULT_TIMEOUT
+    return value if value > 0 else DEFAULT_TIMEOUT
+
+
 def pool_size() -> int:
     return max(2, os.cpu_count() or 2)
 
@@ -89,12 +99,12 @@ class SopsRunner:
         self,
         binary: str,
         cwd: Path,
-        timeout: float = DEFAULT_TIMEOUT,
+        timeout: float | None = None,
         environ: Mapping[str, str] | None = None,
     ) -> None:
         self.binary = binary
         self.cwd = cwd
-        self.timeout = timeout
+        self.timeout = timeout if timeout is not None else configured_timeout(environ)
         base = dict(os.environ if environ is None else environ)
         for (
             name

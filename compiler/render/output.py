@@ -81,6 +81,22 @@ def _swap(staging: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+@contextmanager
+def _locked(directory: Path) -> Iterator[None]:
+    """Serialise swaps into one parent directory (two renders into one --out at once)."""
+    try:
+        import fcntl
+    except ImportError:  # not on Windows: the swap alone must do
+        yield
+        return
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
 def write_tree(target: Path, files: Mapping[str, bytes], private: bool) -> None:
     """Replace `target` with exactly `files`; on any failure or interrupt it stays as it was.
 
@@ -93,4 +109,5 @@ def write_tree(target: Path, files: Mapping[str, bytes], private: bool) -> None:
             _write(staging, rel, files[rel], file_mode)
         for directory in sorted({p for p in staging.rglob("*") if p.is_dir()} | {staging}, reverse=True):
             directory.chmod(dir_mode)
-        _swap(staging, target)
+        with _locked(target.parent):
+            _swap(staging, target)
