@@ -31,8 +31,12 @@ def _secret(index: int, rng: random.Random) -> str:
     return f"description: service credentials {index}\ntype: env\nstage: runtime\ndata:\n{keys}"
 
 
-def _deployment(index: int, secrets: int, rng: random.Random) -> str:
-    attached = sorted({rng.randrange(secrets) for _ in range(3)})
+def _deployment(index: int, secrets: int, rng: random.Random, share: int = 0) -> str:
+    """`share`: attach secrets index*share .. index*share+share-1 (every secret used once)."""
+    if share:
+        attached = list(range(index * share, min(secrets, index * share + share)))
+    else:
+        attached = sorted({rng.randrange(secrets) for _ in range(3)})
     names = ", ".join(f"s{n}" for n in attached)
     low = rng.randrange(0, 3)
     return (
@@ -47,7 +51,8 @@ def _deployment(index: int, secrets: int, rng: random.Random) -> str:
     )
 
 
-def generate(out: Path, deployments: int, secrets: int, environments: int) -> None:
+def generate(out: Path, deployments: int, secrets: int, environments: int, attach_all: bool = False) -> None:
+    """`attach_all`: spread every secret over the deployments (each attached once)."""
     rng = random.Random(deployments * 1_000_003 + secrets * 1009 + environments)
     key = agekeys.generate()
     out.mkdir(parents=True, exist_ok=False)
@@ -63,7 +68,8 @@ def generate(out: Path, deployments: int, secrets: int, environments: int) -> No
     for index in range(deployments):
         path = out / "deployments" / f"team{index % 20}" / f"d{index}.yaml"
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(_deployment(index, secrets, rng))
+        share = -(-secrets // deployments) if attach_all else 0
+        path.write_text(_deployment(index, secrets, rng, share))
     plain = {}
     for index in range(secrets):
         rel = f"secrets/team{index % 20}/s{index}.yaml"

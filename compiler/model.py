@@ -32,27 +32,27 @@ class SecretSpec:
     def path(self) -> str:
         return self.file.path
 
-    @property
+    @cached_property
     def data(self) -> dict[str, Any]:
         return self.doc.data
 
-    @property
+    @cached_property
     def type(self) -> str:
         return str(self.data.get("type", "env"))
 
-    @property
+    @cached_property
     def stage(self) -> str:
         return str(self.data.get("stage", "runtime"))
 
-    @property
+    @cached_property
     def mount_path(self) -> str:
         return str(self.data.get("path", "$BENTOML_HOME"))
 
-    @property
+    @cached_property
     def sub_paths(self) -> dict[str, str]:
         return dict(self.data.get("sub_paths") or {})
 
-    @property
+    @cached_property
     def keys(self) -> tuple[str, ...]:
         return tuple(self.data.get("data") or {})
 
@@ -104,12 +104,12 @@ class Deployment:
     def _refs(self, base: str, names: Any) -> list[SecretRef]:
         return [SecretRef(str(n), i, self, base) for i, n in enumerate(names or [])]
 
-    @property
+    @cached_property
     def secret_refs(self) -> list[SecretRef]:
         """The deployment's own `secrets` list."""
         return self._refs("/secrets", self.config.get("secrets"))
 
-    @property
+    @cached_property
     def mount_sets(self) -> list[list[SecretRef]]:
         """Each set of secrets mounted together: the deployment's, and each canary version's own."""
         sets = [self.secret_refs]
@@ -123,7 +123,7 @@ class Deployment:
                 )
         return sets
 
-    @property
+    @cached_property
     def all_refs(self) -> list[SecretRef]:
         return [ref for refs in self.mount_sets for ref in refs]
 

@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from compiler.cache import ContentCache
 from compiler.diagnostics import Diagnostic, Severity
-from compiler.discover import PROJECT_FILE, Kind
-from compiler.load import Document, load_bytes
-from compiler.schema import schema_errors
+from compiler.discover import PROJECT_FILE, Kind, SourceFile
+from compiler.load import Document
+from compiler.loading import check_files
 from compiler.tree import Tree, WorkTree
 
 DEFAULT_ENVIRONMENT = "default"
@@ -88,7 +89,7 @@ def _from_data(doc: Document) -> tuple[Project, list[Diagnostic]]:
     return project, problems + more
 
 
-def load_project(source: Path | Tree) -> tuple[Project, list[Diagnostic]]:
+def load_project(source: Path | Tree, cache: ContentCache | None = None) -> tuple[Project, list[Diagnostic]]:
     """The project, or the defaults when there is no project file; diagnostics are BG0xx/BG103."""
     tree = WorkTree(source) if isinstance(source, Path) else source
     if PROJECT_FILE not in tree.files():
@@ -98,10 +99,9 @@ def load_project(source: Path | Tree) -> tuple[Project, list[Diagnostic]]:
     except OSError as err:
         message = f"cannot read the file: {err.strerror or err}"
         return Project(), [Diagnostic(PROJECT_FILE, 1, 1, "BG004", Severity.ERROR, message)]
-    result = load_bytes(PROJECT_FILE, raw)
-    if result.document is None:
-        return Project(), result.diagnostics
-    errors = result.diagnostics + schema_errors(result.document, Kind.PROJECT)
+    (loaded, errors), *_ = check_files([(SourceFile(PROJECT_FILE, Kind.PROJECT), raw)], cache)
+    if loaded.document is None:
+        return Project(), errors
     if errors:
-        return Project(document=result.document), errors
-    return _from_data(result.document)
+        return Project(document=loaded.document), errors
+    return _from_data(loaded.document)

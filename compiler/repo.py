@@ -34,7 +34,7 @@ def load_repo(root: Path, tree: Tree | None = None, cache: ContentCache | None =
     """Load every input of the repo at `root`, from the work tree or the given tree (a git revision)."""
     tree = tree or WorkTree(root)
     root = tree.root
-    project, problems = load_project(tree)
+    project, problems = load_project(tree, cache)
     if problems and any(d.severity is Severity.ERROR for d in problems):
         return Repo(root, project, (), None, tuple(problems), project_failed=True)
     sources = discover(tree.files(), project.secrets_dir, project.deployments_dir)

@@ -89,7 +89,7 @@ def configured_timeout(environ: Mapping[str, str] | None = None) -> float:
 
 
 def pool_size() -> int:
-    return max(2, os.cpu_count() or 2)
+    return (os.cpu_count() or 1) + 1  # sops spends part of each call starting up: one more than cores
 
 
 class SopsRunner:

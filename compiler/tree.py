@@ -42,32 +42,40 @@ class WorkTree:
     root: Path
     _files: list[str] | None = field(default=None, repr=False)
     _escapes: list[str] = field(default_factory=list, repr=False)
+    _links: set[str] = field(default_factory=set, repr=False)  # links that stay inside: checked on read
+    _known: set[str] = field(default_factory=set, repr=False)
 
     def __post_init__(self) -> None:
         self.root = self.root.resolve()
 
     def _walk(self) -> list[str]:
         found: list[str] = []
-        for current, dirs, names in os.walk(self.root, followlinks=False):
-            here = Path(current)
-            dirs[:] = sorted(d for d in dirs if d != ".git")
-            for name in list(dirs):
-                if (here / name).is_symlink():
-                    dirs.remove(name)
-                    if not _inside(self.root, here / name):
-                        self._escapes.append((here / name).relative_to(self.root).as_posix())
-            for name in sorted(names):
-                full = here / name
-                rel = full.relative_to(self.root).as_posix()
-                if full.is_symlink() and not _inside(self.root, full):
-                    self._escapes.append(rel)
-                else:
+        pending = [("", str(self.root))]
+        while pending:
+            prefix, folder = pending.pop()
+            try:
+                entries = list(os.scandir(folder))
+            except OSError:
+                continue
+            for entry in entries:
+                rel = prefix + entry.name
+                if entry.is_symlink():
+                    if not _inside(self.root, Path(entry.path)):
+                        self._escapes.append(rel)
+                    elif entry.is_file() or not os.path.exists(entry.path):  # dangling: reading says so
+                        self._links.add(rel)
+                        found.append(rel)
+                elif entry.is_dir():
+                    if entry.name != ".git":
+                        pending.append((rel + "/", entry.path))
+                elif entry.is_file():  # never a FIFO or a device: reading one could block
                     found.append(rel)
         return sorted(found)
 
     def files(self) -> list[str]:
         if self._files is None:
             self._files = self._walk()
+            self._known = set(self._files)
         return self._files
 
     def escapes(self) -> list[str]:
@@ -76,7 +84,8 @@ class WorkTree:
 
     def read(self, path: str) -> bytes:
         target = self.root / path
-        if not _inside(self.root, target):
+        self.files()
+        if (path in self._links or path not in self._known) and not _inside(self.root, target):
             raise PermissionError(13, "leads outside the repo")
         return target.read_bytes()
 
