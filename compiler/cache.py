@@ -13,16 +13,20 @@ import hashlib
 import marshal
 import os
 import tempfile
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from compiler import __version__
 from compiler.checkfile import LoadedFile
 from compiler.diagnostics import Diagnostic, Related, Severity
 from compiler.discover import Kind, SourceFile
 from compiler.encryption import ENCRYPTED_VALUE, is_encrypted
+from compiler.findings import Findings
 from compiler.load import Document
+from compiler.tree import Tree
 
 FORMAT = 1
 MAX_ENTRIES = 50_000
@@ -64,10 +68,8 @@ def cacheable(loaded: LoadedFile) -> bool:
     )
 
 
-def _pack(loaded: LoadedFile, diagnostics: list[Diagnostic]) -> bytes:
-    doc = loaded.document
-    document = (doc.data, doc.positions, doc.key_positions) if doc is not None else None
-    found = [
+def _flat(diagnostics: Iterable[Diagnostic]) -> list[tuple[Any, ...]]:
+    return [
         (
             d.file,
             d.line,
@@ -81,7 +83,19 @@ def _pack(loaded: LoadedFile, diagnostics: list[Diagnostic]) -> bytes:
         )
         for d in diagnostics
     ]
-    return marshal.dumps((FORMAT, document, loaded.valid, found))
+
+
+def _unflat(found: list[tuple[Any, ...]]) -> list[Diagnostic]:
+    return [
+        Diagnostic(f, ln, col, code, Severity(sev), msg, ptr, tuple(Related(*r) for r in rel), env)
+        for f, ln, col, code, sev, msg, ptr, rel, env in found
+    ]
+
+
+def _pack(loaded: LoadedFile, diagnostics: list[Diagnostic]) -> bytes:
+    doc = loaded.document
+    document = (doc.data, doc.positions, doc.key_positions) if doc is not None else None
+    return marshal.dumps((FORMAT, document, loaded.valid, _flat(diagnostics)))
 
 
 def _unpack(source: SourceFile, raw: bytes, blob: bytes) -> tuple[LoadedFile, list[Diagnostic]]:
@@ -89,41 +103,97 @@ def _unpack(source: SourceFile, raw: bytes, blob: bytes) -> tuple[LoadedFile, li
     if version != FORMAT:
         raise ValueError("old cache format")
     doc = Document(source.path, *document) if document is not None else None
-    diagnostics = [
-        Diagnostic(f, ln, col, code, Severity(sev), msg, ptr, tuple(Related(*r) for r in rel), env)
-        for f, ln, col, code, sev, msg, ptr, rel, env in found
-    ]
-    return LoadedFile(source, raw, doc, bool(valid)), diagnostics
+    return LoadedFile(source, raw, doc, bool(valid)), _unflat(found)
 
 
 @dataclass
 class ContentCache:
+    """Entries one file each, plus one pack per repo holding its last run's entries together
+    (one read instead of thousands on the next run)."""
+
     directory: Path
     written: int = 0
+    _pack: dict[str, bytes] = field(default_factory=dict, repr=False)
+    _used: dict[str, bytes] = field(default_factory=dict, repr=False)
 
     def _path(self, key: str) -> Path:
         return self.directory / key[:2] / key
 
-    def get(self, source: SourceFile, raw: bytes) -> tuple[LoadedFile, list[Diagnostic]] | None:
-        try:
-            blob = self._path(key_of(source, raw)).read_bytes()
-            return _unpack(source, raw, blob)
-        except (OSError, ValueError, EOFError, TypeError):
-            return None  # absent or corrupt: recomputed and rewritten
-
-    def put(self, loaded: LoadedFile, diagnostics: list[Diagnostic]) -> None:
-        if not cacheable(loaded):
-            return
-        target = self._path(key_of(loaded.source, loaded.raw))
+    def _store(self, target: Path, blob: bytes) -> None:
         try:
             target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             fd, temp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
             with os.fdopen(fd, "wb") as handle:
-                handle.write(_pack(loaded, diagnostics))
+                handle.write(blob)
             os.replace(temp, target)
             self.written += 1
         except (OSError, ValueError):
             return  # a cache that can't be written is only slower
+
+    def run_key(self, tree: Tree, options: tuple[str | None, ...]) -> str:
+        """Every file of the tree (its place and bytes), the tool, the schemas and the options."""
+        digest = hashlib.sha256(f"run\0{_schemas_digest()}\0{options!r}\0".encode())
+        for path in tree.files():
+            try:
+                content = hashlib.sha256(tree.read(path)).hexdigest()
+            except OSError as err:
+                content = f"unreadable:{err.errno}"
+            digest.update(f"{path}\0{content}\0".encode())
+        digest.update(repr(tree.escapes()).encode())
+        return "run-" + digest.hexdigest()
+
+    def get_run(self, key: str) -> Findings | None:
+        try:
+            version, found, files, project_failed, fatal, wanted = marshal.loads(self._path(key).read_bytes())
+            if version != FORMAT:
+                return None
+            return Findings(tuple(_unflat(found)), files, project_failed, fatal, wanted)
+        except (OSError, ValueError, EOFError, TypeError):
+            return None
+
+    def put_run(self, key: str, findings: Findings) -> None:
+        blob = (
+            FORMAT,
+            _flat(findings.diagnostics),
+            findings.files,
+            findings.project_failed,
+            findings.fatal,
+            findings.wanted_values,
+        )
+        self._store(self._path(key), marshal.dumps(blob))
+
+    def _pack_path(self, root: Path) -> Path:
+        return self.directory / "packs" / hashlib.sha256(str(root).encode()).hexdigest()
+
+    def open_pack(self, root: Path) -> None:
+        """Load the entries the last run over `root` used."""
+        try:
+            pack = marshal.loads(self._pack_path(root).read_bytes())
+        except (OSError, ValueError, EOFError, TypeError):
+            return
+        if isinstance(pack, dict):
+            self._pack = pack
+
+    def save_pack(self, root: Path) -> None:
+        if self._used and self._used.keys() != self._pack.keys():
+            self._store(self._pack_path(root), marshal.dumps(self._used))
+
+    def get(self, source: SourceFile, raw: bytes) -> tuple[LoadedFile, list[Diagnostic]] | None:
+        key = key_of(source, raw)
+        try:
+            blob = self._pack.get(key) or self._path(key).read_bytes()
+            found = _unpack(source, raw, blob)
+        except (OSError, ValueError, EOFError, TypeError):
+            return None  # absent or corrupt: recomputed and rewritten
+        self._used[key] = blob
+        return found
+
+    def put(self, loaded: LoadedFile, diagnostics: list[Diagnostic]) -> None:
+        if not cacheable(loaded):
+            return
+        key, blob = key_of(loaded.source, loaded.raw), _pack(loaded, diagnostics)
+        self._store(self._path(key), blob)
+        self._used[key] = blob
 
     def prune(self, limit: int = MAX_ENTRIES) -> None:
         """Keep the newest `limit` entries (by modification time)."""

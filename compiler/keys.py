@@ -24,6 +24,10 @@ class KeySources:
     opaque_sources: tuple[str, ...]  # key commands, ssh keys: usable, but unknown until tried
     described: tuple[str, ...]  # one line per source, for error messages
 
+    def any(self) -> bool:
+        """Some key source exists (which files it opens is another question)."""
+        return bool(self.age_recipients or self.opaque_sources)
+
     def may_decrypt(self, recipients: frozenset[str]) -> bool:
         age = {r.removeprefix("age:") for r in recipients if r.startswith("age:")}
         if age & self.age_recipients:

@@ -34,6 +34,17 @@ def load_repo(root: Path, tree: Tree | None = None, cache: ContentCache | None =
     """Load every input of the repo at `root`, from the work tree or the given tree (a git revision)."""
     tree = tree or WorkTree(root)
     root = tree.root
+    packed = cache is not None and isinstance(tree, WorkTree)
+    if packed and cache is not None:
+        cache.open_pack(root)
+    repo = _load(tree, cache)
+    if packed and cache is not None:
+        cache.save_pack(root)
+    return repo
+
+
+def _load(tree: Tree, cache: ContentCache | None) -> Repo:
+    root = tree.root
     project, problems = load_project(tree, cache)
     if problems and any(d.severity is Severity.ERROR for d in problems):
         return Repo(root, project, (), None, tuple(problems), project_failed=True)

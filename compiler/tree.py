@@ -44,6 +44,7 @@ class WorkTree:
     _escapes: list[str] = field(default_factory=list, repr=False)
     _links: set[str] = field(default_factory=set, repr=False)  # links that stay inside: checked on read
     _known: set[str] = field(default_factory=set, repr=False)
+    _read: dict[str, bytes] = field(default_factory=dict, repr=False)  # each file is read once a run
 
     def __post_init__(self) -> None:
         self.root = self.root.resolve()
@@ -85,9 +86,12 @@ class WorkTree:
     def read(self, path: str) -> bytes:
         target = self.root / path
         self.files()
+        if path in self._read:
+            return self._read[path]
         if (path in self._links or path not in self._known) and not _inside(self.root, target):
             raise PermissionError(13, "leads outside the repo")
-        return target.read_bytes()
+        self._read[path] = target.read_bytes()
+        return self._read[path]
 
 
 class GitError(Exception):

@@ -13,12 +13,14 @@ from compiler.decrypt import DecryptMode, Decryptor
 from compiler.diagnostics import Diagnostic, Severity, sort_diagnostics
 from compiler.discover import Kind
 from compiler.errors import UsageError
+from compiler.findings import Findings
+from compiler.keys import find_key_sources
 from compiler.model import SecretSpec, build_model, secret_specs
 from compiler.redacted import SecretValue
 from compiler.repo import Repo, load_repo
 from compiler.rules import checks, default_severity
 from compiler.rules.context import EnvContext, RepoContext
-from compiler.tree import Tree
+from compiler.tree import Tree, WorkTree
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,7 @@ class ValidateOptions:
     strict: bool = False
     sops: str | None = None
     cache: bool = True  # the content cache under $XDG_CACHE_HOME/bento-gitops
+    reuse_results: bool = False  # reuse a whole earlier run's findings (no repo in the outcome then)
 
 
 @dataclass(frozen=True)
@@ -98,7 +101,8 @@ def _once_per_environment(found: list[tuple[str, Diagnostic]], evaluated: int) -
     return result
 
 
-def _model_findings(repo: Repo, decryptor: Decryptor, only: str | None) -> list[Diagnostic]:
+def _model_findings(repo: Repo, decryptor: Decryptor, only: str | None) -> tuple[list[Diagnostic], bool]:
+    """Findings of the model rules, and whether a rule wanted values to compare."""
     found: list[Diagnostic] = []
     every = list(build_model(repo))  # repo rules (e.g. "used anywhere?") see every environment
     models = [m for m in every if only is None or m.name == only]
@@ -119,13 +123,13 @@ def _model_findings(repo: Repo, decryptor: Decryptor, only: str | None) -> list[
     per_env = [
         (ctx.model.name, d) for rule in checks("environment") for ctx in contexts for d in rule.check(ctx)
     ]
-    return found + _once_per_environment(per_env, len(contexts))
+    return found + _once_per_environment(per_env, len(contexts)), bool(wanted)
 
 
-def _exit_code(repo: Repo, diagnostics: Sequence[Diagnostic], decryptor: Decryptor, strict: bool) -> int:
-    if repo.project_failed:
+def _exit_code(findings: Findings, diagnostics: Sequence[Diagnostic], strict: bool) -> int:
+    if findings.project_failed:
         return exitcodes.USAGE
-    if decryptor.fatal:
+    if findings.fatal:
         return exitcodes.ENVIRONMENT
     if any(d.severity is Severity.ERROR for d in diagnostics):
         return exitcodes.FINDINGS
@@ -134,25 +138,60 @@ def _exit_code(repo: Repo, diagnostics: Sequence[Diagnostic], decryptor: Decrypt
     return exitcodes.OK
 
 
-def validate(options: ValidateOptions, tree: Tree | None = None) -> Outcome:
-    """Validate the work tree, or `tree` (a git revision) when given."""
-    root = options.repo.resolve()
-    repo = load_repo(root, tree, cache=ContentCache(default_dir()) if options.cache else None)
-    decryptor = Decryptor(root, options.decrypt, options.sops)
+def _collect(options: ValidateOptions, repo: Repo, decryptor: Decryptor) -> Findings:
     found = _with_defaults(list(repo.diagnostics))
+    wanted = False
     if not repo.project_failed:
         if options.environment and options.environment not in repo.project.environment_names:
             known = ", ".join(repo.project.environment_names)
             raise UsageError(f"unknown environment {options.environment!r}; declared: {known}")
         if options.decrypt is DecryptMode.ALWAYS:
             found += _decrypt(repo, decryptor, None)
-        found += _model_findings(repo, decryptor, options.environment)
-    found = _configured(found, repo.project.rules)
+        model_found, wanted = _model_findings(repo, decryptor, options.environment)
+        found += model_found
+    files = len(repo.files) + (1 if repo.project.document else 0)
+    configured = _configured(found, repo.project.rules)
+    return Findings(tuple(configured), files, repo.project_failed, decryptor.fatal, wanted)
+
+
+def _outcome(
+    options: ValidateOptions, findings: Findings, repo: Repo | None = None, decryptor: Decryptor | None = None
+) -> Outcome:
+    found = list(findings.diagnostics)
     if options.files:
+        root = options.repo.resolve()
         wanted = {repo_relative(root, f) for f in options.files}
         found = [d for d in found if _about(d, wanted)]
     diagnostics = sort_diagnostics(found)
-    files = len(repo.files) + (1 if repo.project.document else 0)
     return Outcome(
-        diagnostics, files, _exit_code(repo, diagnostics, decryptor, options.strict), repo, decryptor
+        diagnostics, findings.files, _exit_code(findings, diagnostics, options.strict), repo, decryptor
     )
+
+
+def _reusable(options: ValidateOptions, tree: Tree | None) -> bool:
+    return (
+        options.reuse_results and options.cache and tree is None and options.decrypt is not DecryptMode.ALWAYS
+    )
+
+
+def validate(options: ValidateOptions, tree: Tree | None = None) -> Outcome:
+    """Validate the work tree, or `tree` (a git revision) when given.
+
+    With `reuse_results`, a run over exactly the same files (and options) as an earlier one that
+    decrypted nothing reuses its findings: the `validate` command's warm path.
+    """
+    root = options.repo.resolve()
+    cache = ContentCache(default_dir()) if options.cache else None
+    run_key = None
+    if cache is not None and _reusable(options, tree):
+        tree = WorkTree(root)
+        run_key = cache.run_key(tree, (options.environment, options.decrypt.value))
+        earlier = cache.get_run(run_key)
+        if earlier is not None and not (earlier.wanted_values and find_key_sources().any()):
+            return _outcome(options, earlier)
+    repo = load_repo(root, tree, cache=cache)
+    decryptor = Decryptor(root, options.decrypt, options.sops)
+    findings = _collect(options, repo, decryptor)
+    if cache is not None and run_key is not None and not decryptor.outcomes:
+        cache.put_run(run_key, findings)
+    return _outcome(options, findings, repo, decryptor)

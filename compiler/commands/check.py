@@ -144,7 +144,9 @@ def validate_command(
         root = repo_dir(ctx, repo)
         codes = _selected(select)
         changed = changed_files(root, changed_since) if changed_since is not None else None
-        options = ValidateOptions(root, tuple(files or ()), env, decrypt, strict, sops, cache=not no_cache)
+        options = ValidateOptions(
+            root, tuple(files or ()), env, decrypt, strict, sops, cache=not no_cache, reuse_results=True
+        )
         outcome = validate(options)
         diagnostics, exit_code = _narrowed(outcome, codes, changed, strict)
         _report(root, diagnostics, outcome.files, output, quiet)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from compiler.diagnostics import Diagnostic, Related, Severity
 from compiler.merge import Origin
@@ -26,6 +27,7 @@ class EnvContext:
     repo: Repo
     model: EnvironmentModel
     values: Values
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)  # rules' scratch space
 
 
 def finding(

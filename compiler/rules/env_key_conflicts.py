@@ -62,13 +62,20 @@ def collisions(
                 seen.setdefault(key, []).append((ref, spec))
 
 
+Collision = tuple[str, SecretRef, SecretSpec, SecretRef, SecretSpec]
+
+
+def all_collisions(ctx: EnvContext) -> list[Collision]:
+    """Every collision of the environment, worked out once (wanted() and check() both need them)."""
+    if CODE not in ctx.memo:
+        ctx.memo[CODE] = [c for d in ctx.model.deployments.values() for c in collisions(ctx, d)]
+    found: list[Collision] = ctx.memo[CODE]
+    return found
+
+
 def wanted(ctx: EnvContext) -> set[str]:
     """Secret files whose values decide between BG301 and BG302."""
-    files: set[str] = set()
-    for deployment in ctx.model.deployments.values():
-        for _, _, first, _, second in collisions(ctx, deployment):
-            files |= {first.path, second.path}
-    return files
+    return {spec.path for _, _, first, _, second in all_collisions(ctx) for spec in (first, second)}
 
 
 def _verdict(ctx: EnvContext, key: str, first: SecretSpec, second: SecretSpec) -> tuple[str, Severity, str]:
@@ -81,13 +88,12 @@ def _verdict(ctx: EnvContext, key: str, first: SecretSpec, second: SecretSpec) -
 
 
 def check(ctx: EnvContext) -> Iterator[Diagnostic]:
-    for deployment in ctx.model.deployments.values():
-        for key, first_ref, first, ref, spec in collisions(ctx, deployment):
-            code, severity, how = _verdict(ctx, key, first, spec)
-            notes: tuple[Related, ...] = (
-                related(first_ref.origin, f"secret {first.name} attached here"),
-                related(first.origin(f"/data/{key}", key=True), f"{key} in secret {first.name}"),
-                related(spec.origin(f"/data/{key}", key=True), f"{key} in secret {spec.name}"),
-            )
-            message = f"key {key} is set by secrets {first.name} and {spec.name} {how}"
-            yield finding(code, severity, ref.origin, message, ref.pointer, notes)
+    for key, first_ref, first, ref, spec in all_collisions(ctx):
+        code, severity, how = _verdict(ctx, key, first, spec)
+        notes: tuple[Related, ...] = (
+            related(first_ref.origin, f"secret {first.name} attached here"),
+            related(first.origin(f"/data/{key}", key=True), f"{key} in secret {first.name}"),
+            related(spec.origin(f"/data/{key}", key=True), f"{key} in secret {spec.name}"),
+        )
+        message = f"key {key} is set by secrets {first.name} and {spec.name} {how}"
+        yield finding(code, severity, ref.origin, message, ref.pointer, notes)
