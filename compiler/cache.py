@@ -50,7 +50,8 @@ def _schemas_digest() -> str:
 
 def key_of(source: SourceFile, raw: bytes) -> str:
     digest = hashlib.sha256(_schemas_digest().encode())
-    digest.update(f"\0{source.path}\0{source.kind.value}\0{source.environment or ''}\0".encode())
+    place = f"\0{source.path}\0{source.kind.value}\0{source.environment or ''}\0"
+    digest.update(place.encode("utf-8", "surrogateescape"))  # file names need not be UTF-8
     digest.update(raw)
     return digest.hexdigest()
 
@@ -138,8 +139,8 @@ class ContentCache:
                 content = hashlib.sha256(tree.read(path)).hexdigest()
             except OSError as err:
                 content = f"unreadable:{err.errno}"
-            digest.update(f"{path}\0{content}\0".encode())
-        digest.update(repr(tree.escapes()).encode())
+            digest.update(f"{path}\0{content}\0".encode("utf-8", "surrogateescape"))
+        digest.update(repr(tree.escapes()).encode("utf-8", "surrogateescape"))
         return "run-" + digest.hexdigest()
 
     def get_run(self, key: str) -> Findings | None:

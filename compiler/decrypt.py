@@ -15,6 +15,20 @@ from compiler.sops import Decrypted, Failure, Outcome, SopsMissing, SopsRunner, 
 from compiler.sopsconfig import file_recipients
 
 
+def _complete(doc: Document, outcome: Outcome) -> Outcome:
+    """sops' answer must hold exactly the file's keys; anything else is sops misbehaving."""
+    data = doc.data.get("data")
+    expected = set(data) if isinstance(data, dict) else set()
+    if not isinstance(outcome, Decrypted) or set(outcome.values) == expected:
+        return outcome
+    missing = sorted(expected - set(outcome.values))
+    extra = sorted(set(outcome.values) - expected)
+    parts = [f"missing {', '.join(missing)}"] if missing else []
+    parts += [f"unexpected {', '.join(extra)}"] if extra else []
+    message = f"sops output for {doc.path} does not match the file's keys ({'; '.join(parts)})"
+    return Failure("BG210", message, fatal=True)
+
+
 @dataclass
 class Decryptor:
     """Holds the outcome of every decryption of this run; creates the sops runner only when used."""
@@ -57,7 +71,10 @@ class Decryptor:
                 self.outcomes[doc.path] = Failure("BG210", str(err), fatal=self.mode is DecryptMode.ALWAYS)
             return
         jobs = [(d.path, raw, self._describe_keys(d)) for d, raw in todo]
-        self.outcomes.update(runner.decrypt_many(jobs))
+        outcomes = runner.decrypt_many(jobs)
+        for doc, _ in todo:
+            outcomes[doc.path] = _complete(doc, outcomes[doc.path])
+        self.outcomes.update(outcomes)
 
     def values(self, path: str) -> dict[str, SecretValue] | None:
         outcome = self.outcomes.get(path)

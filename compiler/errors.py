@@ -7,6 +7,7 @@ import traceback
 from collections.abc import Callable
 
 from compiler import exitcodes
+from compiler.redacted import scrub
 
 
 class UsageError(Exception):
@@ -40,8 +41,8 @@ def guarded(action: Callable[[], int]) -> int:
     except Terminated:
         print("bento-gitops: terminated", file=sys.stderr)
         return exitcodes.TERMINATED
-    except Exception:
-        traceback.print_exc()
+    except Exception:  # a bug: show it (without any value it may quote), exit distinctly
+        sys.stderr.write(scrub(traceback.format_exc()))
         print(
             "bento-gitops: internal error (a bug): please report it with the traceback above", file=sys.stderr
         )

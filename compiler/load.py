@@ -39,10 +39,12 @@ _SCALARS = {
     f"{_YAML}bool": _CONSTRUCTOR.construct_yaml_bool,
     f"{_YAML}null": _CONSTRUCTOR.construct_yaml_null,
 }
-# libyaml's composer recurses in C: past ~2,000 levels it overflows the C stack. Texts that could
-# nest that deep (many brackets, very deep indentation) take the pure-Python composer instead.
-_C_SAFE_BRACKETS = 200
+# libyaml's composer recurses in C: past ~2,000 levels it overflows the C stack. A level needs a
+# bracket, an indentation step, or a compact `- ` / `? ` indicator; texts that could nest deeper
+# than a few hundred levels take the pure-Python composer instead.
+_C_SAFE_INDICATORS = 300
 _DEEP_INDENT = re.compile(r"^ {600}", re.M)
+_MAX_INT = 2**63  # config numbers are never larger; past 4,300 digits Python refuses to print them
 
 
 @dataclass(frozen=True)
@@ -136,7 +138,19 @@ class _Builder:
                 continue
             self.key_positions[child] = _pos(key_node)
             result[key] = self.build(value_node, child, depth + 1, in_alias)
+            if _empty(value_node) and not in_alias:
+                self.positions[child] = _after(key_node)
         return result
+
+
+def _empty(node: Node) -> bool:
+    """An implicit null (`key:` with nothing after it): composers disagree on where it starts."""
+    return isinstance(node, ScalarNode) and node.value == "" and not node.style
+
+
+def _after(key: Node) -> Position:
+    """Just past the key's colon, where the user would type the missing value."""
+    return key.end_mark.line + 1, key.end_mark.column + 2
 
 
 def _scalar(node: Node, tag: str) -> Any:
@@ -145,7 +159,13 @@ def _scalar(node: Node, tag: str) -> Any:
     converter = _SCALARS.get(tag)
     if converter is None:
         _refuse_tag(node, tag)
-    return converter(node)
+    try:
+        value = converter(node)
+    except ValueError:  # an integer of thousands of digits
+        raise _Problem("BG004", "number too long to read", node) from None
+    if isinstance(value, int) and not -_MAX_INT <= value < _MAX_INT:
+        raise _Problem("BG004", "number out of range (more than 64 bits)", node)
+    return value
 
 
 def _check_tag(node: Node, tag: str, expected: str) -> None:
@@ -198,8 +218,8 @@ def _c_yaml() -> YAML | None:
 
 
 def _c_composer_safe(text: str) -> bool:
-    brackets = text.count("[") + text.count("{")
-    return brackets <= _C_SAFE_BRACKETS and "%YAML" not in text and not _DEEP_INDENT.search(text)
+    indicators = sum(text.count(c) for c in ("[", "{", "- ", "? ", "-\n", "?\n"))
+    return indicators <= _C_SAFE_INDICATORS and "%YAML" not in text and not _DEEP_INDENT.search(text)
 
 
 def _fast_compose(text: str, forbid_anchors: bool) -> list[Node] | None:

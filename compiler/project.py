@@ -92,6 +92,9 @@ def _from_data(doc: Document) -> tuple[Project, list[Diagnostic]]:
 def load_project(source: Path | Tree, cache: ContentCache | None = None) -> tuple[Project, list[Diagnostic]]:
     """The project, or the defaults when there is no project file; diagnostics are BG0xx/BG103."""
     tree = WorkTree(source) if isinstance(source, Path) else source
+    if PROJECT_FILE in tree.escapes():
+        message = "the project file is a link leading outside the repo; refused and not read"
+        return Project(), [Diagnostic(PROJECT_FILE, 1, 1, "BG004", Severity.ERROR, message)]
     if PROJECT_FILE not in tree.files():
         return Project(), []
     try:

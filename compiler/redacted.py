@@ -4,6 +4,15 @@ from __future__ import annotations
 
 import hmac
 
+_SEEN: set[str] = set()  # every value decrypted in this process: an internal error's text is scrubbed of them
+
+
+def scrub(text: str) -> str:
+    """`text` with every value this process has decrypted replaced by '***'."""
+    for value in sorted(_SEEN, key=len, reverse=True):
+        text = text.replace(value, "***")
+    return text
+
 
 class SecretValue:
     """Holds plaintext; `str`, `repr` and formatting all give '***'. Use `.reveal()` on purpose."""
@@ -12,6 +21,8 @@ class SecretValue:
 
     def __init__(self, value: str) -> None:
         self._value = value
+        if value.strip():
+            _SEEN.add(value)
 
     def reveal(self) -> str:
         return self._value

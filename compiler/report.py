@@ -8,9 +8,22 @@ import json
 from collections.abc import Callable, Sequence
 
 from compiler.diagnostics import Diagnostic, Severity
+from compiler.printable import printable_diagnostic
 from compiler.sarif import sarif_log
 
 JSON_VERSION = 1
+
+
+Reporter = Callable[[Sequence[Diagnostic], int], str]
+
+
+def _printable(reporter: Reporter) -> Reporter:
+    """Every reporter prints repo text through printable(): one finding stays one line."""
+
+    def report(diagnostics: Sequence[Diagnostic], files: int) -> str:
+        return reporter([printable_diagnostic(d) for d in diagnostics], files)
+
+    return report
 
 
 def summary_counts(diagnostics: Sequence[Diagnostic], files: int) -> dict[str, int]:
@@ -22,6 +35,7 @@ def _env_suffix(d: Diagnostic) -> str:
     return f" [{d.environment}]" if d.environment else ""
 
 
+@_printable
 def text(diagnostics: Sequence[Diagnostic], files: int) -> str:
     lines = []
     for d in diagnostics:
@@ -52,6 +66,7 @@ def _record(d: Diagnostic) -> dict[str, object]:
     }
 
 
+@_printable
 def as_json(diagnostics: Sequence[Diagnostic], files: int) -> str:
     body = {
         "version": JSON_VERSION,
@@ -69,6 +84,7 @@ def _escape_property(value: str) -> str:
     return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
 
 
+@_printable
 def github(diagnostics: Sequence[Diagnostic], files: int) -> str:
     lines = []
     for d in diagnostics:
@@ -83,6 +99,7 @@ def _cell(value: str) -> str:
     return html.escape(" ".join(value.split()), quote=False).replace("|", "\\|")
 
 
+@_printable
 def github_summary(diagnostics: Sequence[Diagnostic], files: int) -> str:
     """Markdown for a job's step summary (`$GITHUB_STEP_SUMMARY`): the counts, then a table of findings."""
     counts = summary_counts(diagnostics, files)
@@ -99,9 +116,9 @@ def github_summary(diagnostics: Sequence[Diagnostic], files: int) -> str:
     return "".join(f"{line}\n" for line in [*lines, ""])
 
 
+@_printable
 def sarif(diagnostics: Sequence[Diagnostic], files: int) -> str:
     return json.dumps(sarif_log(diagnostics), indent=2, ensure_ascii=False) + "\n"
 
 
-Reporter = Callable[[Sequence[Diagnostic], int], str]
 REPORTERS: dict[str, Reporter] = {"text": text, "json": as_json, "github": github, "sarif": sarif}

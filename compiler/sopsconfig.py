@@ -133,12 +133,16 @@ def _rules(doc: Document) -> tuple[list[CreationRule], list[Diagnostic]]:
 
 def load_sops_config(source: Path | Tree) -> tuple[SopsConfig | None, list[Diagnostic]]:
     tree = WorkTree(source) if isinstance(source, Path) else source
+    if SOPS_CONFIG in tree.escapes():
+        message = ".sops.yaml is a link leading outside the repo; refused and not read"
+        return None, [Diagnostic(SOPS_CONFIG, 1, 1, "BG004", Severity.ERROR, message)]
     if SOPS_CONFIG not in tree.files():
         return None, []
     try:
         raw = tree.read(SOPS_CONFIG)
-    except OSError:
-        return None, []
+    except OSError as err:
+        message = f"cannot read .sops.yaml: {err.strerror or err}"
+        return None, [Diagnostic(SOPS_CONFIG, 1, 1, "BG004", Severity.ERROR, message)]
     result = load_bytes(SOPS_CONFIG, raw)
     if result.document is None:
         return None, result.diagnostics

@@ -134,12 +134,6 @@ def test_bad_bytes_give_one_clear_finding(env: Env, tmp_path: Path, case: Case) 
     assert (found, exit_code) == (case.expected, case.exit)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: an integer literal past 4300 digits crashes: compiler/load.py's int() raises ValueError "
-    "(decimal); a hex one loads, then jsonschema's message repr()s it and raises the same ValueError "
-    "(compiler/schema.py): internal error (exit 4) instead of a finding at the scalar",
-)
 @pytest.mark.parametrize("literal", [b"1" + b"0" * 5000, b"0x" + b"f" * 5000], ids=["decimal", "hex"])
 def test_an_integer_too_long_to_print_is_a_finding(env: Env, tmp_path: Path, literal: bytes) -> None:
     repo = _write(tmp_path, {"deployments/x.yaml": b"bento: a:v1\ncluster: " + literal + b"\n"})
@@ -197,18 +191,13 @@ DEEP = {
     + b" " * 1300
     + b"v\n",
 }
-SEGFAULT = pytest.mark.xfail(
-    strict=True,
-    reason="BUG: compiler/load.py sends this to libyaml's composer (few brackets, no 600-space indent), "
-    "which recurses in C and dies with SIGSEGV (exit -11/139): no finding, no traceback, no exit code",
-)
 
 
 @pytest.mark.parametrize(
     "name",
     [
-        pytest.param("block-sequences", marks=SEGFAULT),
-        pytest.param("explicit-keys", marks=SEGFAULT),
+        "block-sequences",
+        "explicit-keys",
         "one-space-indents",
     ],
 )
@@ -286,11 +275,6 @@ def test_file_names_with_spaces_and_unicode_are_named_exactly(env: Env, tmp_path
     assert "::error file=deployments/a%2Cb%3Ac%25.yaml,line=3,col=1,title=BG101::" in github
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a file name that is not UTF-8 reaches compiler/cache.py key_of() as a surrogate "
-    "escape; str.encode() raises UnicodeEncodeError: internal error (exit 4)",
-)
 def test_a_file_name_that_is_not_utf8_is_a_finding(env: Env, tmp_path: Path) -> None:
     (tmp_path / "deployments").mkdir()
     (tmp_path / "deployments").joinpath(os.fsdecode(b"caf\xe9.yaml")).write_bytes(b"bento: a:v1\n")
@@ -377,12 +361,6 @@ def test_config_files_linked_outside_are_never_read(env: Env, tmp_path: Path, re
     assert not [f for f in found if f.endswith(("BG103", "BG204"))], found
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a bento-gitops.yaml or .sops.yaml that links outside the repo is silently treated as "
-    "absent (compiler/project.py, compiler/sopsconfig.py): defaults apply, BG204/BG205 stop "
-    "checking, and nothing says why; links in input folders are BG004",
-)
 @pytest.mark.parametrize("rel", sorted(OUTSIDE_CONFIG))
 def test_config_files_linked_outside_are_reported(env: Env, tmp_path: Path, rel: str) -> None:
     found, exit_code = _validate(_outside_config(tmp_path, rel))
@@ -411,12 +389,6 @@ def _template_link(tmp_path: Path, how: str) -> Path:
     return repo
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: compiler/render/templates.py checks only that each *.j2 resolves inside the target "
-    "folder, and resolves that folder first: a templates/<target> link to an outside folder, or a "
-    "file pulled in by {% include %} that links outside (Jinja's FileSystemLoader follows links), is read",
-)
 @pytest.mark.parametrize("how", ["target-folder", "include"])
 def test_template_links_leading_outside_are_refused_and_never_read(
     env: Env, tmp_path: Path, how: str
@@ -433,11 +405,6 @@ def test_template_links_leading_outside_are_refused_and_never_read(
 # --- directories and unreadable files -------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: compiler/render/templates.py lists templates with rglob('*.j2'), directories included; "
-    "a folder named x.j2 reaches Jinja as a template: TemplateNotFound, internal error (exit 4)",
-)
 def test_a_directory_named_like_a_template_is_no_crash(env: Env, tmp_path: Path) -> None:
     repo = _write(tmp_path / "repo", TEMPLATE_REPO)
     (repo / "templates/summary/folder.j2").mkdir()
@@ -484,12 +451,6 @@ def test_a_mode_000_file_is_bg004(env: Env, tmp_path: Path) -> None:
 YAML_11_WORDS = ["no", "yes", "NO", "On", "off", "12:30", "1_000", "0o17", "017", "2024-01-01", "~", "y"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: compiler/render/templates.py to_yaml writes YAML 1.2 plain scalars; BentoML reads the "
-    "bentocloud manifest with PyYAML (YAML 1.1) and kubectl with go-yaml (1.1 booleans): a deployment "
-    "named 'no' becomes False, env values 'yes'/'off' become booleans, '12:30' becomes 750",
-)
 @pytest.mark.parametrize("target", ["bentocloud", "kubernetes"])
 def test_rendered_strings_stay_strings_for_yaml_11_readers(env: Env, tmp_path: Path, target: str) -> None:
     import yaml  # PyYAML: what BentoML's client reads `bentoml deployment apply -f` with

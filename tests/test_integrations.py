@@ -122,7 +122,7 @@ def test_summary_cells_stay_one_line_and_plain_text() -> None:
     )
     table_row = github_summary([d], 1).splitlines()[-2]
     assert table_row == (
-        "| error | BG101 | deployments/a\\|b.yaml:3:5 | key &lt;b&gt;x&lt;/b&gt; \\| y z [prod] |"
+        "| error | BG101 | deployments/a\\|b.yaml:3:5 | key &lt;b&gt;x&lt;/b&gt; \\| y\\x0az [prod] |"
     )
 
 

@@ -332,12 +332,6 @@ def test_positions_survive_crlf_and_a_bom(data: dict[str, Any]) -> None:
         ), name
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the pure-Python composer (used past 200 brackets, with %YAML, deep indentation, anchors "
-    "in secrets, or without ruamel.yaml.clib) places an empty value at the start of the next line, "
-    "libyaml right after its key: `cluster:` is reported on the line below",
-)
 @PROPERTY
 @given(DOCUMENTS)
 def test_the_pure_composer_places_every_node_where_libyaml_does(data: dict[str, Any]) -> None:

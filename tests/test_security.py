@@ -85,11 +85,6 @@ def test_render_refuses_root_home_and_links_to_the_repo_even_with_force(
     assert (_snapshot(tmp_path), _snapshot(env.home)) == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: compiler/render/output.py check_destination refuses $HOME itself but not a folder "
-    "holding it: `render --out /home --force` replaces /home, every home directory in it",
-)
 def test_render_refuses_a_folder_holding_home_even_with_force(
     env: Env, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -215,20 +210,7 @@ def _fake_sops(tmp_path: Path, body: str, name: str = "fake-sops") -> str:
 
 @pytest.mark.parametrize(
     "fault",
-    [
-        pytest.param(
-            name,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="BUG: compiler/sops.py _parse accepts sops output that lacks a key the file "
-                "has; render then indexes the values by the file's keys (compiler/render/pipeline.py "
-                "_secret_context): KeyError, internal error (exit 4)",
-            ),
-        )
-        if name == "lacks-a-key"
-        else name
-        for name in FAULTS
-    ],
+    list(FAULTS),
 )
 def test_a_broken_sops_is_a_clear_finding_and_never_a_partial_render(
     env: Env, tmp_path: Path, make_repo: RepoBuilder, age_key: agekeys.AgeKeyPair, fault: str
@@ -313,18 +295,7 @@ def _hostile_repo(tmp_path: Path, where: str) -> Path:
     return repo
 
 
-FORGEABLE = pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the text reporter (compiler/report.py text) prints file names and messages verbatim, and "
-    "compiler/schema.py quotes an unknown key with '{key}', not repr: a newline in a YAML key or a file "
-    "name starts a line of its own, e.g. a GitHub workflow command (`::error ...`, `::stop-commands::`) "
-    "in a CI log where pre-commit runs the hook",
-)
-
-
-@pytest.mark.parametrize(
-    "where", [pytest.param("key", marks=FORGEABLE), pytest.param("file", marks=FORGEABLE)]
-)
+@pytest.mark.parametrize("where", ["key", "file"])
 def test_repo_strings_cannot_start_a_line_of_text_output(env: Env, tmp_path: Path, where: str) -> None:
     result = run_cli("validate", "-C", str(_hostile_repo(tmp_path, where)))
     assert result.exit_code == exitcodes.FINDINGS

@@ -12,6 +12,7 @@ from pathlib import Path
 from compiler.errors import UsageError
 
 INDEX = "index.json"
+INPUT_FOLDERS = ("deployments", "secrets", "environments", "templates", ".git")
 GENERATOR_MARK = '"generator": "bento-gitops'
 
 
@@ -25,8 +26,11 @@ def check_destination(out: Path, repo: Path, force: bool) -> Path:
     resolved = target.resolve()
     repo = repo.resolve()
     home = Path.home().resolve()
-    if resolved == Path(resolved.anchor) or resolved == home or _contains(resolved, repo):
+    if resolved == Path(resolved.anchor) or _contains(resolved, home) or _contains(resolved, repo):
         raise UsageError(f"refusing to render into {out}: it holds the repo, your home or the root")
+    inputs = [repo / name for name in INPUT_FOLDERS]
+    if any(_contains(resolved, folder) or _contains(folder, resolved) for folder in inputs):
+        raise UsageError(f"refusing to render into {out}: it holds or lies inside the repo's input files")
     if resolved.is_symlink() or (target.exists() and not target.is_dir()):
         raise UsageError(f"refusing to render into {out}: it exists and is not a directory")
     if target.is_dir() and any(target.iterdir()) and not force and not _previous_output(target):

@@ -57,7 +57,7 @@ def _environment(options: RenderOptions, names: tuple[str, ...]) -> str:
 def find_target(repo: Path, name: str) -> Target:
     user = repo / "templates" / name
     if user.is_dir():
-        return Target(name, user, f"templates/{name}")
+        return Target(name, user, f"templates/{name}", repo.resolve())
     if name in BUILTIN_TARGETS:
         return Target(name, Path(str(resources.files("compiler"))) / "targets" / name, f"<{name}>")
     known = sorted({*BUILTIN_TARGETS, *(p.name for p in (repo / "templates").glob("*") if p.is_dir())})

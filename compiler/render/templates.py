@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from compiler.diagnostics import Diagnostic, Severity
+from compiler.render.yamlout import to_yaml
 
 PLACEHOLDERS = ("deployment", "secret")
 
@@ -25,6 +26,7 @@ class Target:
     name: str
     root: Path  # the folder holding the templates
     shown_as: str  # how diagnostics name that folder (repo-relative, or the built-in's name)
+    repo: Path | None = None  # a user target must stay inside its repo
 
 
 class TemplateFailure(Exception):
@@ -33,44 +35,27 @@ class TemplateFailure(Exception):
         self.diagnostic = diagnostic
 
 
-def to_yaml(value: Any) -> str:
-    from io import StringIO
-
-    from ruamel.yaml import YAML
-
-    yaml = YAML(typ="safe", pure=True)
-    yaml.default_flow_style = False
-    yaml.width = 4096
-    yaml.sort_base_mapping_type_on_output = False  # type: ignore[assignment]  # keep our key order
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    stream = StringIO()
-    yaml.dump(value, stream)
-    return stream.getvalue()
-
-
 def to_json(value: Any) -> str:
     return json.dumps(value, indent=2, ensure_ascii=False) + "\n"
 
 
 def template_files(target: Target) -> list[str]:
-    """Template paths relative to the target folder; links leading outside it are refused."""
+    """Template paths relative to the target folder. Anything there that leads outside the
+    folder (a link to a template or to a file a template includes) refuses the whole target."""
     root = target.root.resolve()
+    if target.repo is not None and (target.root.is_symlink() or target.repo not in root.parents):
+        message = "the target folder is a link leading outside the repo; refused (nothing of it was read)"
+        raise TemplateFailure(Diagnostic(target.shown_as, 1, 1, "BG601", Severity.ERROR, message))
     found = []
-    for path in sorted(target.root.rglob("*.j2")):
+    for path in sorted(target.root.rglob("*")):
         rel = path.relative_to(target.root)
         if any(part.startswith(".") for part in rel.parts):
             continue
-        if root not in path.resolve().parents:
-            raise TemplateFailure(
-                _diag(
-                    target,
-                    rel.as_posix(),
-                    1,
-                    "BG601",
-                    "template is a link leading outside the target folder; refused",
-                )
-            )
-        found.append(rel.as_posix())
+        if path.is_symlink() and root not in path.resolve().parents:
+            message = "a link leading outside the target folder; refused (nothing of it was read)"
+            raise TemplateFailure(_diag(target, rel.as_posix(), 1, "BG601", message))
+        if path.suffix == ".j2" and path.is_file():
+            found.append(rel.as_posix())
     return found
 
 
@@ -114,6 +99,13 @@ def _expansions(template: str, context: dict[str, Any]) -> Iterator[tuple[str, d
         yield out.replace("{" + kind + "}", item["name"]), {**context, kind: item}
 
 
+def _undefined_message(err: Exception, context: dict[str, Any]) -> str:
+    """Jinja names the missing attribute; with values in the context that name may be one."""
+    if context.get("secrets_mode") == "values":
+        return "undefined in template (the name is not shown: values are in this render's context)"
+    return f"undefined in template: {getattr(err, 'message', '')}"
+
+
 def render_target(target: Target, context: dict[str, Any]) -> dict[str, str]:
     """Output path → text. Raises TemplateFailure with a BG6xx diagnostic."""
     from jinja2 import TemplateSyntaxError, UndefinedError
@@ -138,7 +130,7 @@ def render_target(target: Target, context: dict[str, Any]) -> dict[str, str]:
                         template_name,
                         _line_in(err, filename),
                         "BG602",
-                        f"undefined in template: {err.message}",
+                        _undefined_message(err, context),
                     )
                 ) from None
             except Exception as err:
