@@ -29,7 +29,7 @@ from compiler.load import Document
 from compiler.tree import Tree
 
 FORMAT = 1
-MAX_ENTRIES = 50_000
+MAX_BYTES = 512 * 1024 * 1024
 
 
 def default_dir(environ: dict[str, str] | None = None) -> Path:
@@ -93,13 +93,13 @@ def _unflat(found: list[tuple[Any, ...]]) -> list[Diagnostic]:
     ]
 
 
-def _pack(loaded: LoadedFile, diagnostics: list[Diagnostic]) -> bytes:
+def pack(loaded: LoadedFile, diagnostics: list[Diagnostic]) -> bytes:
     doc = loaded.document
     document = (doc.data, doc.positions, doc.key_positions) if doc is not None else None
     return marshal.dumps((FORMAT, document, loaded.valid, _flat(diagnostics)))
 
 
-def _unpack(source: SourceFile, raw: bytes, blob: bytes) -> tuple[LoadedFile, list[Diagnostic]]:
+def unpack(source: SourceFile, raw: bytes, blob: bytes) -> tuple[LoadedFile, list[Diagnostic]]:
     version, document, valid, found = marshal.loads(blob)
     if version != FORMAT:
         raise ValueError("old cache format")
@@ -109,16 +109,17 @@ def _unpack(source: SourceFile, raw: bytes, blob: bytes) -> tuple[LoadedFile, li
 
 @dataclass
 class ContentCache:
-    """Entries one file each, plus one pack per repo holding its last run's entries together
-    (one read instead of thousands on the next run)."""
+    """Two kinds of entries: per repo, one pack of what checking each of its files produced (read
+    in one go on the next run; only changed files are checked again); per run, the findings of a
+    whole run, reused when every file is the same."""
 
     directory: Path
     written: int = 0
     _pack: dict[str, bytes] = field(default_factory=dict, repr=False)
     _used: dict[str, bytes] = field(default_factory=dict, repr=False)
 
-    def _path(self, key: str) -> Path:
-        return self.directory / key[:2] / key
+    def _run_path(self, key: str) -> Path:
+        return self.directory / "runs" / key
 
     def _store(self, target: Path, blob: bytes) -> None:
         try:
@@ -145,7 +146,8 @@ class ContentCache:
 
     def get_run(self, key: str) -> Findings | None:
         try:
-            version, found, files, project_failed, fatal, wanted = marshal.loads(self._path(key).read_bytes())
+            blob = self._run_path(key).read_bytes()
+            version, found, files, project_failed, fatal, wanted = marshal.loads(blob)
             if version != FORMAT:
                 return None
             return Findings(tuple(_unflat(found)), files, project_failed, fatal, wanted)
@@ -161,7 +163,7 @@ class ContentCache:
             findings.fatal,
             findings.wanted_values,
         )
-        self._store(self._path(key), marshal.dumps(blob))
+        self._store(self._run_path(key), marshal.dumps(blob))
 
     def _pack_path(self, root: Path) -> Path:
         return self.directory / "packs" / hashlib.sha256(str(root).encode()).hexdigest()
@@ -178,36 +180,39 @@ class ContentCache:
     def save_pack(self, root: Path) -> None:
         if self._used and self._used.keys() != self._pack.keys():
             self._store(self._pack_path(root), marshal.dumps(self._used))
+        self.prune()
 
     def get(self, source: SourceFile, raw: bytes) -> tuple[LoadedFile, list[Diagnostic]] | None:
         key = key_of(source, raw)
+        blob = self._pack.get(key)
+        if blob is None:
+            return None
         try:
-            blob = self._pack.get(key) or self._path(key).read_bytes()
-            found = _unpack(source, raw, blob)
-        except (OSError, ValueError, EOFError, TypeError):
-            return None  # absent or corrupt: recomputed and rewritten
+            found = unpack(source, raw, blob)
+        except (ValueError, EOFError, TypeError):
+            return None  # corrupt: recomputed, and the pack rewritten
         self._used[key] = blob
         return found
 
-    def put(self, loaded: LoadedFile, diagnostics: list[Diagnostic]) -> None:
-        if not cacheable(loaded):
-            return
-        key, blob = key_of(loaded.source, loaded.raw), _pack(loaded, diagnostics)
-        self._store(self._path(key), blob)
-        self._used[key] = blob
+    def put(self, loaded: LoadedFile, diagnostics: list[Diagnostic], blob: bytes | None = None) -> None:
+        """Keep what checking a file produced, for this run's pack (`blob`: already packed)."""
+        if cacheable(loaded):
+            self._used[key_of(loaded.source, loaded.raw)] = blob or pack(loaded, diagnostics)
 
-    def prune(self, limit: int = MAX_ENTRIES) -> None:
-        """Keep the newest `limit` entries (by modification time)."""
+    def prune(self, limit: int = MAX_BYTES) -> None:
+        """Keep the cache under `limit` bytes: past it, drop the oldest entries down to 80 %."""
         if not self.written or not self.directory.is_dir():
             return
-        entries = [
-            e for d in os.scandir(self.directory) if d.is_dir() for e in os.scandir(d.path) if e.is_file()
-        ]
-        if len(entries) <= limit:
+        folders = [d for d in os.scandir(self.directory) if d.is_dir()]
+        stats = {e.path: e.stat() for d in folders for e in os.scandir(d.path) if e.is_file()}
+        total = sum(st.st_size for st in stats.values())
+        if total <= limit:
             return
-        entries.sort(key=lambda e: e.stat().st_mtime)
-        for entry in entries[: len(entries) - int(limit * 0.8)]:
+        for path in sorted(stats, key=lambda p: stats[p].st_mtime):
+            if total <= limit * 0.8:
+                return
             try:
-                os.unlink(entry.path)
+                os.unlink(path)
             except OSError:
                 continue
+            total -= stats[path].st_size

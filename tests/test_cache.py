@@ -117,14 +117,15 @@ def test_no_cache_writes_nothing(env: Env, tmp_path: Path, make_repo: RepoBuilde
 
 def test_the_cache_is_pruned_to_a_bound(env: Env, tmp_path: Path) -> None:
     cache = ContentCache(tmp_path / "cache")
+    (tmp_path / "cache" / "runs").mkdir(parents=True)
     for number in range(30):
-        (tmp_path / "cache" / "ab").mkdir(parents=True, exist_ok=True)
-        (tmp_path / "cache" / "ab" / f"entry-{number}").write_bytes(b"x")
-        os.utime(tmp_path / "cache" / "ab" / f"entry-{number}", (number, number))
+        entry = tmp_path / "cache" / "runs" / f"entry-{number}"
+        entry.write_bytes(b"x" * 100)
+        os.utime(entry, (number, number))
     cache.written = 1
-    cache.prune(limit=10)
-    left = sorted(p.name for p in (tmp_path / "cache" / "ab").iterdir())
-    assert len(left) == 8
+    cache.prune(limit=1000)
+    left = sorted(p.name for p in (tmp_path / "cache" / "runs").iterdir())
+    assert len(left) == 8  # down to 80 % of the bound
     assert "entry-29" in left and "entry-0" not in left
 
 
