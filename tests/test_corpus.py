@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import stat
 import subprocess
 import sys
 import time
@@ -436,16 +435,6 @@ def test_an_unreadable_file_is_bg004(env: Env, tmp_path: Path, monkeypatch: pyte
 
     monkeypatch.setattr(WorkTree, "read", refusing)
     assert _validate(repo) == (["deployments/x.yaml:1:1: BG004"], exitcodes.FINDINGS)
-
-
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads a mode-000 file anyway")
-def test_a_mode_000_file_is_bg004(env: Env, tmp_path: Path) -> None:
-    repo = _write(tmp_path, {"deployments/x.yaml": b"bento: a:v1\n"})
-    (repo / "deployments/x.yaml").chmod(0)
-    try:
-        assert _validate(repo) == (["deployments/x.yaml:1:1: BG004"], exitcodes.FINDINGS)
-    finally:
-        (repo / "deployments/x.yaml").chmod(stat.S_IRUSR | stat.S_IWUSR)
 
 
 YAML_11_WORDS = ["no", "yes", "NO", "On", "off", "12:30", "1_000", "0o17", "017", "2024-01-01", "~", "y"]
