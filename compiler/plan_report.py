@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from compiler.plan.records import EnvironmentPlan, Plan, Step, Target, Verb
+from compiler.printable import printable
 
 JSON_VERSION = 1
 UNVERIFIED = "unverified: no key to compare values; the ciphertext changed, so a value may have"
@@ -147,4 +149,28 @@ def markdown(plan: Plan) -> str:
     return _lines(lines).rstrip("\n") + "\n"
 
 
-FORMATS: dict[str, Callable[[Plan], str]] = {"text": text, "json": as_json, "markdown": markdown}
+def printable_plan(plan: Plan) -> Plan:
+    """Names and reasons come from the repo: control characters escaped, one step one line."""
+    environments = tuple(
+        replace(
+            env,
+            name=printable(env.name),
+            steps=tuple(
+                replace(s, name=printable(s.name), reasons=tuple(printable(r) for r in s.reasons))
+                for s in env.steps
+            ),
+        )
+        for env in plan.environments
+    )
+    return replace(plan, environments=environments)
+
+
+def _printable(report: Callable[[Plan], str]) -> Callable[[Plan], str]:
+    return lambda plan: report(printable_plan(plan))
+
+
+FORMATS: dict[str, Callable[[Plan], str]] = {
+    "text": _printable(text),
+    "json": _printable(as_json),
+    "markdown": _printable(markdown),
+}

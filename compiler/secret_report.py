@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from compiler.impact import EnvironmentImpact, SecretChange
 from compiler.init_repo import Initialized
+from compiler.printable import printable
 from compiler.secret_edit import Changed, Created
 from compiler.secret_files import Refused
 from compiler.secret_info import Listing, SecretInfo
@@ -16,7 +17,8 @@ JSON_VERSION = 1
 
 
 def _lines(lines: Sequence[str]) -> str:
-    return "".join(f"{line}\n" for line in lines)
+    """Names, keys and paths come from the repo: each line escaped so it stays one line."""
+    return "".join(f"{printable(line)}\n" for line in lines)
 
 
 def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
