@@ -7,7 +7,7 @@ from pathlib import Path
 
 from compiler.diagnostics import Diagnostic, Severity
 from compiler.encryption import is_encrypted
-from compiler.keys import KeySources, find_key_sources
+from compiler.keys import KeySources, describe_keys, find_key_sources
 from compiler.load import Document
 from compiler.modes import DecryptMode as DecryptMode  # re-exported for callers
 from compiler.redacted import SecretValue
@@ -53,12 +53,6 @@ class Decryptor:
             self._runner = SopsRunner(find_binary(self.sops), self.root)
         return self._runner
 
-    def _describe_keys(self, doc: Document) -> str:
-        sops = doc.data.get("sops")
-        recipients = sorted(file_recipients(sops)) if isinstance(sops, dict) else []
-        encrypted_for = ", ".join(recipients) or "no known recipients"
-        return f"it is encrypted for {encrypted_for}; key sources: {'; '.join(self.keys.described)}"
-
     def decrypt(self, docs: list[tuple[Document, bytes]]) -> None:
         """Decrypt what is not yet decrypted; outcomes, failures included, are kept."""
         todo = [(d, raw) for d, raw in docs if d.path not in self.outcomes]
@@ -70,7 +64,7 @@ class Decryptor:
             for doc, _ in todo:
                 self.outcomes[doc.path] = Failure("BG210", str(err), fatal=self.mode is DecryptMode.ALWAYS)
             return
-        jobs = [(d.path, raw, self._describe_keys(d)) for d, raw in todo]
+        jobs = [(d.path, raw, describe_keys(d, self.keys)) for d, raw in todo]
         outcomes = runner.decrypt_many(jobs)
         for doc, _ in todo:
             outcomes[doc.path] = _complete(doc, outcomes[doc.path])

@@ -12,6 +12,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from compiler.agekeys import bech32_encode
+from compiler.load import Document
+from compiler.sopsconfig import file_recipients
 
 _CHARSET = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
 
@@ -121,3 +123,11 @@ def find_key_sources(environ: Mapping[str, str] | None = None) -> KeySources:
     opaque += [str(p) for p in (home / ".ssh" / "id_ed25519", home / ".ssh" / "id_rsa") if p.is_file()]
     described += [f"{o} may hold a key" for o in opaque]
     return KeySources(frozenset(recipients), tuple(opaque), tuple(described))
+
+
+def describe_keys(doc: Document, keys: KeySources) -> str:
+    """For a "no key" message: whom the file is encrypted for, and which key sources were looked at."""
+    sops = doc.data.get("sops")
+    recipients = sorted(file_recipients(sops)) if isinstance(sops, dict) else []
+    encrypted_for = ", ".join(recipients) or "no known recipients"
+    return f"it is encrypted for {encrypted_for}; key sources: {'; '.join(keys.described)}"

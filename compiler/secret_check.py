@@ -17,7 +17,7 @@ from compiler.diagnostics import Diagnostic, Severity, sort_diagnostics
 from compiler.discover import SourceFile
 from compiler.model import build_model, secret_specs
 from compiler.repo import LoadedFile, Repo, check_document
-from compiler.rules import checks, default_severity
+from compiler.rules import checks, default_severity, rated
 from compiler.rules.context import RepoContext
 
 PLACEHOLDER = "<value>"
@@ -38,10 +38,8 @@ def shape_bytes(fields: Mapping[str, Any], keys: Sequence[str]) -> bytes:
 
 
 def _blocking(d: Diagnostic, overrides: Mapping[str, str]) -> bool:
-    setting = overrides.get(d.code)
-    if setting in ("off", "warning"):
-        return False
-    return setting == "error" or default_severity(d.code) is Severity.ERROR
+    r = rated(d.with_severity(default_severity(d.code)), overrides)
+    return r is not None and r.severity is Severity.ERROR
 
 
 def _rule_findings(repo: Repo, candidate: LoadedFile) -> list[Diagnostic]:

@@ -15,12 +15,11 @@ from pathlib import Path
 
 from compiler.discover import SOPS_CONFIG
 from compiler.errors import EnvironmentProblem, UsageError
-from compiler.keys import KeySources
+from compiler.keys import KeySources, describe_keys
 from compiler.load import Document
 from compiler.redacted import SecretValue
 from compiler.secret_files import Refused
 from compiler.sops import NO_KEY, Decrypted, SopsMissing, SopsRunner, clean_stderr, find_binary
-from compiler.sopsconfig import file_recipients
 
 SAFE_INDEX = re.compile(r"[-._a-zA-Z0-9]{1,253}")
 FILE_NOT_CHANGED = 200
@@ -38,13 +37,6 @@ def config_for(root: Path) -> str:
     """The repo's `.sops.yaml`; none: no config at all (sops must not search from elsewhere)."""
     config = root / SOPS_CONFIG
     return str(config) if config.is_file() else os.devnull
-
-
-def describe_keys(doc: Document, keys: KeySources) -> str:
-    sops = doc.data.get("sops")
-    recipients = sorted(file_recipients(sops)) if isinstance(sops, dict) else []
-    encrypted_for = ", ".join(recipients) or "no known recipients"
-    return f"it is encrypted for {encrypted_for}; key sources: {'; '.join(keys.described)}"
 
 
 def decrypt(runner: SopsRunner, doc: Document, raw: bytes, keys: KeySources) -> dict[str, SecretValue]:

@@ -18,7 +18,7 @@ from compiler.keys import find_key_sources
 from compiler.model import SecretSpec, build_model, secret_specs
 from compiler.redacted import SecretValue
 from compiler.repo import Repo, load_repo
-from compiler.rules import checks, default_severity
+from compiler.rules import checks, default_severity, rated
 from compiler.rules.context import EnvContext, RepoContext
 from compiler.tree import Tree, WorkTree
 
@@ -46,15 +46,7 @@ class Outcome:
 
 def _configured(diagnostics: list[Diagnostic], overrides: dict[str, str]) -> list[Diagnostic]:
     """Apply `rules:` from the project file: error, warning or off per code."""
-    result = []
-    for d in diagnostics:
-        setting = overrides.get(d.code)
-        if setting == "off":
-            continue
-        if setting in ("error", "warning"):
-            d = d.with_severity(Severity(setting))
-        result.append(d)
-    return result
+    return [r for d in diagnostics if (r := rated(d, overrides)) is not None]
 
 
 def _with_defaults(diagnostics: list[Diagnostic]) -> list[Diagnostic]:

@@ -6,10 +6,11 @@ function run on the compiled model; the others document findings that a loading 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from types import ModuleType
 from typing import Protocol
 
-from compiler.diagnostics import Severity
+from compiler.diagnostics import Diagnostic, Severity
 from compiler.rules import (
     bad_sub_path,
     dns_names,
@@ -114,6 +115,16 @@ def checks(scope: str) -> list[ModuleType]:
 def default_severity(code: str) -> Severity:
     rule = RULES.get(code)
     return rule.DEFAULT if rule is not None else Severity.ERROR
+
+
+def rated(d: Diagnostic, overrides: Mapping[str, str]) -> Diagnostic | None:
+    """`d` as the project's `rules:` rate it: another severity, or None when turned off."""
+    setting = overrides.get(d.code)
+    if setting == "off":
+        return None
+    if setting in ("error", "warning"):
+        return d.with_severity(Severity(setting))
+    return d
 
 
 def documentation(code: str) -> str | None:
