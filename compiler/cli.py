@@ -5,6 +5,7 @@ Commands live in `compiler/commands/`, one module per group, registered below in
 
 from __future__ import annotations
 
+import gc
 import signal
 from typing import Annotated
 
@@ -48,6 +49,9 @@ for _module in (check, render, plan, secret, init):
 
 def main() -> int:
     signal.signal(signal.SIGTERM, raise_terminated)
+    # A run builds many small objects and frees them by reference counting; the cyclic collector
+    # would rescan them over and over (about 15 % of a large validate). Collect rarely instead.
+    gc.set_threshold(100_000, 50, 50)
     try:
         app(prog_name="bento-gitops")
     except SystemExit as done:
