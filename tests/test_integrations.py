@@ -8,7 +8,6 @@ import shlex
 import subprocess
 import sys
 from collections.abc import Iterator
-from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -356,9 +355,9 @@ def _options(command: Any, words: list[str], *, stop_at_positional: bool) -> lis
         words = words[1:]
         if not param.is_flag:
             value = attached or words.pop(0)
-            kind = param.type_descriptor.annotation
-            if isinstance(kind, type) and issubclass(kind, Enum) and value != "EXPR":
-                assert value in [member.value for member in kind], f"{name} {value}: not a choice"
+            choices = getattr(param.type, "choices", None)
+            if choices is not None and value != "EXPR":
+                assert value in [str(c) for c in choices], f"{name} {value}: not a choice"
     return words
 
 
