@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
-
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 _CHARSET = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
 _GENERATOR = (0x3B6A57B2, 0x26508E6D, 0x1EA119FA, 0x3D4233DD, 0x2A1462B3)
@@ -55,15 +53,21 @@ def bech32_encode(hrp: str, data: bytes) -> str:
     return hrp + "1" + "".join(_CHARSET[w] for w in words + checksum)
 
 
-def generate() -> AgeKeyPair:
-    private = X25519PrivateKey.generate()
-    raw_private = private.private_bytes(
-        serialization.Encoding.Raw,
-        serialization.PrivateFormat.Raw,
-        serialization.NoEncryption(),
+def recipient_for(raw_private: bytes) -> str:
+    """The age recipient (public key) of a 32-byte X25519 private key."""
+    # cryptography costs ~25 ms to import: only when a key is really at hand
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+    public = X25519PrivateKey.from_private_bytes(raw_private).public_key()
+    return bech32_encode(
+        "age", public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     )
-    raw_public = private.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+
+
+def generate() -> AgeKeyPair:
+    raw_private = secrets.token_bytes(32)
     return AgeKeyPair(
         identity=bech32_encode("age-secret-key-", raw_private).upper(),
-        recipient=bech32_encode("age", raw_public),
+        recipient=recipient_for(raw_private),
     )

@@ -1,34 +1,36 @@
 """A content cache of what loading and schema checks produced, per file.
 
 Keyed by the file's bytes, its place and kind, the tool's version and the schemas, so an entry
-can't outlive what made it. It holds plaintext structure only: a secret file is cached only when
-every value in it is sops ciphertext (which git already holds); a plaintext secret never is.
+can't outlive what made it; the bytes of a file unchanged since the last run are known from its
+stamp (stamps.py) without reading it. It holds plaintext structure only: a secret file is cached
+only when every value in it is sops ciphertext (which git already holds); a plaintext secret never is.
 Entries are written atomically (safe under concurrent runs); one that doesn't read back is
 ignored and rewritten; the cache is pruned to a bounded number of entries.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
 import marshal
 import os
 import tempfile
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 from compiler import __version__
-from compiler.checkfile import LoadedFile
-from compiler.diagnostics import Diagnostic, Related, Severity
+from compiler.checkfile import LoadedFile, Reader
+from compiler.diagnostics import Diagnostic, flatten, unflatten
 from compiler.discover import Kind, SourceFile
+from compiler.document import Document
 from compiler.encryption import ENCRYPTED_VALUE, is_encrypted
 from compiler.findings import Findings
-from compiler.load import Document
-from compiler.tree import Tree
+from compiler.stamps import FileStamps, content_digest
+from compiler.tree import Tree, WorkTree
 
-FORMAT = 1
+FORMAT = 2
 MAX_BYTES = 512 * 1024 * 1024
 
 
@@ -39,7 +41,7 @@ def default_dir(environ: dict[str, str] | None = None) -> Path:
 
 
 @cache
-def _schemas_digest() -> str:
+def tool_digest() -> str:
     from compiler.schema import SCHEMA_KINDS, _schema_dir
 
     digest = hashlib.sha256(__version__.encode())
@@ -48,11 +50,11 @@ def _schemas_digest() -> str:
     return digest.hexdigest()
 
 
-def key_of(source: SourceFile, raw: bytes) -> str:
-    digest = hashlib.sha256(_schemas_digest().encode())
-    place = f"\0{source.path}\0{source.kind.value}\0{source.environment or ''}\0"
+def key_of(source: SourceFile, content: str) -> str:
+    """The entry of a file at its place with bytes whose digest is `content`."""
+    digest = hashlib.sha256(tool_digest().encode())
+    place = f"\0{source.path}\0{source.kind.value}\0{source.environment or ''}\0{content}"
     digest.update(place.encode("utf-8", "surrogateescape"))  # file names need not be UTF-8
-    digest.update(raw)
     return digest.hexdigest()
 
 
@@ -69,42 +71,17 @@ def cacheable(loaded: LoadedFile) -> bool:
     )
 
 
-def _flat(diagnostics: Iterable[Diagnostic]) -> list[tuple[Any, ...]]:
-    return [
-        (
-            d.file,
-            d.line,
-            d.column,
-            d.code,
-            d.severity.value,
-            d.message,
-            d.pointer,
-            [(r.file, r.line, r.column, r.message) for r in d.related],
-            d.environment,
-        )
-        for d in diagnostics
-    ]
-
-
-def _unflat(found: list[tuple[Any, ...]]) -> list[Diagnostic]:
-    return [
-        Diagnostic(f, ln, col, code, Severity(sev), msg, ptr, tuple(Related(*r) for r in rel), env)
-        for f, ln, col, code, sev, msg, ptr, rel, env in found
-    ]
-
-
 def pack(loaded: LoadedFile, diagnostics: list[Diagnostic]) -> bytes:
-    doc = loaded.document
-    document = (doc.data, doc.positions, doc.key_positions) if doc is not None else None
-    return marshal.dumps((FORMAT, document, loaded.valid, _flat(diagnostics)))
+    document = loaded.document.pack() if loaded.document is not None else None
+    return marshal.dumps((FORMAT, document, loaded.valid, flatten(diagnostics)))
 
 
-def unpack(source: SourceFile, raw: bytes, blob: bytes) -> tuple[LoadedFile, list[Diagnostic]]:
+def unpack(source: SourceFile, reader: Reader, blob: bytes) -> tuple[LoadedFile, list[Diagnostic]]:
     version, document, valid, found = marshal.loads(blob)
     if version != FORMAT:
         raise ValueError("old cache format")
-    doc = Document(source.path, *document) if document is not None else None
-    return LoadedFile(source, raw, doc, bool(valid)), _unflat(found)
+    doc = Document.packed(source.path, *document) if document is not None else None
+    return LoadedFile(source, reader, doc, bool(valid)), unflatten(found)
 
 
 @dataclass
@@ -117,6 +94,8 @@ class ContentCache:
     written: int = 0
     _pack: dict[str, bytes] = field(default_factory=dict, repr=False)
     _used: dict[str, bytes] = field(default_factory=dict, repr=False)
+    _stamps: FileStamps | None = field(default=None, repr=False)
+    _stamped: WorkTree | None = field(default=None, repr=False)  # the tree _stamps are of
 
     def _run_path(self, key: str) -> Path:
         return self.directory / "runs" / key
@@ -132,12 +111,31 @@ class ContentCache:
         except (OSError, ValueError):
             return  # a cache that can't be written is only slower
 
+    def _stamps_path(self, root: Path) -> Path:
+        return self._state_path("stamps", root)
+
+    def stamps(self, tree: Tree) -> FileStamps:
+        """The stamps the last run over this work tree left; none for a git revision."""
+        if not isinstance(tree, WorkTree):
+            return FileStamps()
+        if self._stamped is not tree:
+            self._stamps, self._stamped = FileStamps(), tree
+            # none yet, or corrupt: every file is read, and the table rewritten
+            with contextlib.suppress(OSError, ValueError, EOFError, TypeError):
+                self._stamps = FileStamps.parse(self._stamps_path(tree.root).read_bytes())
+        assert self._stamps is not None
+        return self._stamps
+
+    def digest(self, tree: Tree, path: str) -> str:
+        """SHA-256 of the file's bytes, read only when its stamp changed; OSError if it can't be read."""
+        return self.stamps(tree).digest(tree, path)
+
     def run_key(self, tree: Tree, options: tuple[str | None, ...]) -> str:
         """Every file of the tree (its place and bytes), the tool, the schemas and the options."""
-        digest = hashlib.sha256(f"run\0{_schemas_digest()}\0{options!r}\0".encode())
+        digest = hashlib.sha256(f"run\0{tool_digest()}\0{options!r}\0".encode())
         for path in tree.files():
             try:
-                content = hashlib.sha256(tree.read(path)).hexdigest()
+                content = self.digest(tree, path)
             except OSError as err:
                 content = f"unreadable:{err.errno}"
             digest.update(f"{path}\0{content}\0".encode("utf-8", "surrogateescape"))
@@ -150,14 +148,14 @@ class ContentCache:
             version, found, files, project_failed, fatal, wanted = marshal.loads(blob)
             if version != FORMAT:
                 return None
-            return Findings(tuple(_unflat(found)), files, project_failed, fatal, wanted)
+            return Findings(tuple(unflatten(found)), files, project_failed, fatal, wanted)
         except (OSError, ValueError, EOFError, TypeError):
             return None
 
     def put_run(self, key: str, findings: Findings) -> None:
         blob = (
             FORMAT,
-            _flat(findings.diagnostics),
+            flatten(findings.diagnostics),
             findings.files,
             findings.project_failed,
             findings.fatal,
@@ -166,7 +164,7 @@ class ContentCache:
         self._store(self._run_path(key), marshal.dumps(blob))
 
     def _pack_path(self, root: Path) -> Path:
-        return self.directory / "packs" / hashlib.sha256(str(root).encode()).hexdigest()
+        return self._state_path("packs", root)
 
     def open_pack(self, root: Path) -> None:
         """Load the entries the last run over `root` used."""
@@ -180,24 +178,51 @@ class ContentCache:
     def save_pack(self, root: Path) -> None:
         if self._used and self._used.keys() != self._pack.keys():
             self._store(self._pack_path(root), marshal.dumps(self._used))
+        stamped = self._stamped is not None and self._stamped.root == root
+        if self._stamps is not None and stamped and self._stamps.changed():
+            self._store(self._stamps_path(root), marshal.dumps(self._stamps.table()))
         self.prune()
 
-    def get(self, source: SourceFile, raw: bytes) -> tuple[LoadedFile, list[Diagnostic]] | None:
-        key = key_of(source, raw)
+    def vouched(self, tree: Tree) -> dict[str, str]:
+        """The digest of each file of this run whose checked content was cached (never a plaintext secret)."""
+        return self.stamps(tree).vouched()
+
+    def _state_path(self, name: str, root: Path) -> Path:
+        return self.directory / name / hashlib.sha256(str(root).encode()).hexdigest()
+
+    def state(self, name: str, root: Path) -> bytes | None:
+        """What the last run over `root` kept under `name` (None: nothing, or unreadable)."""
+        try:
+            return self._state_path(name, root).read_bytes()
+        except OSError:
+            return None
+
+    def keep_state(self, name: str, root: Path, blob: bytes) -> None:
+        self._store(self._state_path(name, root), blob)
+
+    def get(self, tree: Tree, source: SourceFile) -> tuple[LoadedFile, list[Diagnostic]] | None:
+        """What checking the file as it is now produced, if a run kept it; OSError if it can't be read.
+        A hit leaves the file unread until its bytes are asked for."""
+        stamps = self.stamps(tree)
+        key = key_of(source, stamps.digest(tree, source.path))
         blob = self._pack.get(key)
         if blob is None:
             return None
         try:
-            found = unpack(source, raw, blob)
+            found = unpack(source, functools.partial(tree.read, source.path), blob)
         except (ValueError, EOFError, TypeError):
             return None  # corrupt: recomputed, and the pack rewritten
         self._used[key] = blob
+        stamps.keep(source.path)
         return found
 
-    def put(self, loaded: LoadedFile, diagnostics: list[Diagnostic], blob: bytes | None = None) -> None:
+    def put(
+        self, tree: Tree, loaded: LoadedFile, diagnostics: list[Diagnostic], blob: bytes | None = None
+    ) -> None:
         """Keep what checking a file produced, for this run's pack (`blob`: already packed)."""
         if cacheable(loaded):
-            self._used[key_of(loaded.source, loaded.raw)] = blob or pack(loaded, diagnostics)
+            self._used[key_of(loaded.source, content_digest(loaded.raw))] = blob or pack(loaded, diagnostics)
+            self.stamps(tree).keep(loaded.path)
 
     def prune(self, limit: int = MAX_BYTES) -> None:
         """Keep the cache under `limit` bytes: past it, drop the oldest entries down to 80 %."""

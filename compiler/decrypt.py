@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from compiler.diagnostics import Diagnostic, Severity
+from compiler.document import Document
 from compiler.encryption import is_encrypted
 from compiler.keys import KeySources, describe_keys, find_key_sources
-from compiler.load import Document
 from compiler.modes import DecryptMode as DecryptMode  # re-exported for callers
 from compiler.redacted import SecretValue
 from compiler.sops import Decrypted, Failure, Outcome, SopsMissing, SopsRunner, find_binary

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from enum import Enum
+from typing import Any
 
 
 class Severity(str, Enum):
@@ -47,3 +49,28 @@ def sort_diagnostics(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
 
 def has_errors(diagnostics: list[Diagnostic]) -> bool:
     return any(d.severity is Severity.ERROR for d in diagnostics)
+
+
+def flatten(diagnostics: Iterable[Diagnostic]) -> list[tuple[Any, ...]]:
+    """As plain tuples, for marshal."""
+    return [
+        (
+            d.file,
+            d.line,
+            d.column,
+            d.code,
+            d.severity.value,
+            d.message,
+            d.pointer,
+            [(r.file, r.line, r.column, r.message) for r in d.related],
+            d.environment,
+        )
+        for d in diagnostics
+    ]
+
+
+def unflatten(found: list[tuple[Any, ...]]) -> list[Diagnostic]:
+    return [
+        Diagnostic(f, ln, col, code, Severity(sev), msg, ptr, tuple(Related(*r) for r in rel), env)
+        for f, ln, col, code, sev, msg, ptr, rel, env in found
+    ]

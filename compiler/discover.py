@@ -73,4 +73,4 @@ def discover(
 ) -> list[SourceFile]:
     """The inputs among a tree's files, sorted by path."""
     found = (classify(p, secrets_dir, deployments_dir) for p in files)
-    return sorted(f for f in found if f is not None)
+    return sorted((f for f in found if f is not None), key=lambda f: f.path)  # paths are unique

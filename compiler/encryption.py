@@ -8,7 +8,7 @@ from typing import Any
 
 from compiler import pointers
 from compiler.diagnostics import Diagnostic, Related, Severity
-from compiler.load import Document
+from compiler.document import Document
 from compiler.sopsconfig import SopsConfig, file_recipients
 from compiler.tree import Tree
 

@@ -8,11 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
-
-from compiler.agekeys import bech32_encode
-from compiler.load import Document
+from compiler.agekeys import recipient_for
+from compiler.document import Document
 from compiler.sopsconfig import file_recipients
 
 _CHARSET = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
@@ -60,10 +57,7 @@ def recipient_of(identity: str) -> str | None:
     raw = _bech32_data(identity)
     if raw is None or len(raw) != 32:
         return None
-    public = X25519PrivateKey.from_private_bytes(raw).public_key()
-    return bech32_encode(
-        "age", public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    )
+    return recipient_for(raw)
 
 
 def _identities(text: str) -> set[str]:

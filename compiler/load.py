@@ -8,7 +8,7 @@ back to a 1-based line and column.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from typing import Any, NoReturn
 
@@ -19,6 +19,7 @@ from ruamel.yaml.resolver import VersionedResolver
 
 from compiler import pointers
 from compiler.diagnostics import Diagnostic, Severity
+from compiler.document import Document, Position
 
 MAX_BYTES = 1024 * 1024
 MAX_ALIAS_EXPANSION = 10_000
@@ -29,8 +30,6 @@ _PLAIN_TAGS = {f"{_YAML}{t}" for t in ("str", "int", "float", "bool", "null")}
 _STRING_TAGS = {f"{_YAML}str", f"{_YAML}timestamp"}  # dates stay the text the user wrote
 _MAP, _SEQ, _MERGE = f"{_YAML}map", f"{_YAML}seq", f"{_YAML}merge"
 
-
-Position = tuple[int, int]
 
 _CONSTRUCTOR = YAML(typ="safe", pure=True).constructor  # only its stateless scalar converters are used
 _SCALARS = {
@@ -45,25 +44,6 @@ _SCALARS = {
 _C_SAFE_INDICATORS = 300
 _DEEP_INDENT = re.compile(r"^ {600}", re.M)
 _MAX_INT = 2**63  # config numbers are never larger; past 4,300 digits Python refuses to print them
-
-
-@dataclass(frozen=True)
-class Document:
-    """A loaded YAML file: plain data and where each node stands."""
-
-    path: str
-    data: dict[str, Any]
-    positions: dict[str, Position] = field(repr=False)
-    key_positions: dict[str, Position] = field(repr=False)
-
-    def position(self, pointer: str) -> Position:
-        """The node at `pointer`, else its nearest ancestor that has a position."""
-        while pointer not in self.positions and pointer:
-            pointer = pointers.parent(pointer)
-        return self.positions.get(pointer, (1, 1))
-
-    def key_position(self, pointer: str) -> Position:
-        return self.key_positions.get(pointer) or self.position(pointer)
 
 
 @dataclass(frozen=True)

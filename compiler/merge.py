@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from compiler import pointers
-from compiler.load import Document
+from compiler.document import Document
 
 _LIST_KEYS = {"envs": "name", "labels": "key"}
 

@@ -10,7 +10,7 @@ from typing import Any
 from compiler.cache import ContentCache
 from compiler.diagnostics import Diagnostic, Severity
 from compiler.discover import PROJECT_FILE, Kind, SourceFile
-from compiler.load import Document
+from compiler.document import Document
 from compiler.loading import check_files
 from compiler.tree import Tree, WorkTree
 
@@ -97,12 +97,10 @@ def load_project(source: Path | Tree, cache: ContentCache | None = None) -> tupl
         return Project(), [Diagnostic(PROJECT_FILE, 1, 1, "BG004", Severity.ERROR, message)]
     if PROJECT_FILE not in tree.files():
         return Project(), []
-    try:
-        raw = tree.read(PROJECT_FILE)
-    except OSError as err:
-        message = f"cannot read the file: {err.strerror or err}"
-        return Project(), [Diagnostic(PROJECT_FILE, 1, 1, "BG004", Severity.ERROR, message)]
-    (loaded, errors), *_ = check_files([(SourceFile(PROJECT_FILE, Kind.PROJECT), raw)], cache)
+    checked, unreadable = check_files(tree, [SourceFile(PROJECT_FILE, Kind.PROJECT)], cache)
+    if unreadable:
+        return Project(), unreadable
+    (loaded, errors), *_ = checked
     if loaded.document is None:
         return Project(), errors
     if errors:

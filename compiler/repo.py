@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from compiler.cache import ContentCache
-from compiler.checkfile import LoadedFile, check_document, read_source
+from compiler.checkfile import LoadedFile, check_document
 from compiler.checkfile import error as _error
 from compiler.diagnostics import Diagnostic, Severity
 from compiler.discover import Kind, discover, in_input_folder
@@ -25,9 +26,16 @@ class Repo:
     sops_config: SopsConfig | None
     diagnostics: tuple[Diagnostic, ...]
     project_failed: bool = False
+    # what later stages work out once from the files (a replace()d repo starts afresh)
+    memo: dict[str, Any] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def of_kind(self, kind: Kind) -> list[LoadedFile]:
-        return [f for f in self.files if f.source.kind is kind]
+        if "kinds" not in self.memo:
+            kinds: dict[Kind, list[LoadedFile]] = {}
+            for f in self.files:
+                kinds.setdefault(f.source.kind, []).append(f)
+            self.memo["kinds"] = kinds
+        return list(self.memo["kinds"].get(kind, ()))
 
 
 def load_repo(root: Path, tree: Tree | None = None, cache: ContentCache | None = None) -> Repo:
@@ -54,14 +62,10 @@ def _load(tree: Tree, cache: ContentCache | None) -> Repo:
     found += [_error(p, "BG004", "symlink leads outside the repo; refused and not read") for p in escapes]
     if isinstance(tree, GitTree):
         tree.prefetch([s.path for s in sources])
-    pairs = []
-    for source in sources:
-        raw, unreadable = read_source(tree, source)
-        found += unreadable
-        if raw is not None:
-            pairs.append((source, raw))
+    checked, unreadable = check_files(tree, sources, cache)
+    found += unreadable
     files: list[LoadedFile] = []
-    for loaded, diagnostics in check_files(pairs, cache):
+    for loaded, diagnostics in checked:
         files.append(loaded)
         found += diagnostics
     sops_config, sops_problems = load_sops_config(tree)
@@ -75,4 +79,4 @@ def _load(tree: Tree, cache: ContentCache | None) -> Repo:
     return Repo(root, project, tuple(files), sops_config, tuple(found))
 
 
-__all__ = ["LoadedFile", "Repo", "check_document", "load_repo", "read_source"]
+__all__ = ["LoadedFile", "Repo", "check_document", "load_repo"]

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from compiler import pointers
 from compiler.diagnostics import Diagnostic, Severity
 from compiler.discover import Kind
-from compiler.load import Document
+from compiler.document import Document
 
 if TYPE_CHECKING:  # jsonschema costs ~0.1 s to import: only when a file must really be validated
     from jsonschema import Draft202012Validator

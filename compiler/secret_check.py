@@ -55,7 +55,7 @@ def problems(repo: Repo, source: SourceFile, raw: bytes, *, encrypted: bool) -> 
     if not encrypted:
         found = [d for d in found if d.code not in ENCRYPTION_CODES]
     if loaded.document is not None:
-        candidate = LoadedFile(source, raw, loaded.document, not found)
+        candidate = replace(loaded, valid=not found)
         found += _rule_findings(repo, candidate)
     return sort_diagnostics([d for d in found if _blocking(d, repo.project.rules)])
 

@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from compiler.discover import Kind, SourceFile
+from compiler.document import Document
 from compiler.errors import EnvironmentProblem, UsageError
 from compiler.impact import EnvironmentImpact, SecretChange, SecretState, compare, impact
 from compiler.keys import find_key_sources
-from compiler.load import Document
 from compiler.model import build_model, name_of
 from compiler.redacted import SecretValue
 from compiler.repo import LoadedFile, Repo, check_document, load_repo

@@ -8,7 +8,7 @@ from typing import Any
 from compiler import pointers
 from compiler.diagnostics import Diagnostic, Severity
 from compiler.discover import Kind
-from compiler.load import Document
+from compiler.document import Document
 from compiler.schema import CODES
 
 Problem = tuple[str, str, bool]  # (pointer, message, whether to point at the key rather than the value)

@@ -14,9 +14,9 @@ import subprocess
 from pathlib import Path
 
 from compiler.discover import SOPS_CONFIG
+from compiler.document import Document
 from compiler.errors import EnvironmentProblem, UsageError
 from compiler.keys import KeySources, describe_keys
-from compiler.load import Document
 from compiler.redacted import SecretValue
 from compiler.secret_files import Refused
 from compiler.sops import NO_KEY, Decrypted, SopsMissing, SopsRunner, clean_stderr, find_binary

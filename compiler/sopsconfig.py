@@ -8,8 +8,7 @@ from typing import Any
 
 from compiler.diagnostics import Diagnostic, Severity
 from compiler.discover import SOPS_CONFIG
-from compiler.goregex import NotRE2, compile_re2
-from compiler.load import Document, load_bytes
+from compiler.document import Document
 from compiler.tree import Tree, WorkTree
 
 Recipients = frozenset[str]
@@ -113,6 +112,8 @@ def _rules(doc: Document) -> tuple[list[CreationRule], list[Diagnostic]]:
         return [], []
     if not isinstance(raw, list):
         return [], [_problem(doc, "/creation_rules", "creation_rules must be a list of rules")]
+    from compiler.goregex import NotRE2, compile_re2  # the regex engine: only when a config has rules
+
     rules: list[CreationRule] = []
     problems: list[Diagnostic] = []
     for index, rule in enumerate(raw):
@@ -143,6 +144,8 @@ def load_sops_config(source: Path | Tree) -> tuple[SopsConfig | None, list[Diagn
     except OSError as err:
         message = f"cannot read .sops.yaml: {err.strerror or err}"
         return None, [Diagnostic(SOPS_CONFIG, 1, 1, "BG004", Severity.ERROR, message)]
+    from compiler.load import load_bytes
+
     result = load_bytes(SOPS_CONFIG, raw)
     if result.document is None:
         return None, result.diagnostics

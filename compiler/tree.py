@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+Stamp = tuple[int, int, int, int, int]  # size, mtime, ctime (ns), inode, device
+
 
 class Tree(Protocol):
     root: Path
@@ -24,6 +26,10 @@ class Tree(Protocol):
 
     def read(self, path: str) -> bytes:
         """The file's bytes; OSError if it can't be read."""
+        ...
+
+    def stamp(self, path: str) -> Stamp | None:
+        """What the file system says of the file, to tell an unchanged file without reading it."""
         ...
 
 
@@ -83,6 +89,13 @@ class WorkTree:
         self.files()
         return sorted(self._escapes)
 
+    def stamp(self, path: str) -> Stamp | None:
+        try:
+            st = os.stat(os.path.join(self.root, path))
+        except OSError:
+            return None
+        return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+
     def read(self, path: str) -> bytes:
         target = self.root / path
         self.files()
@@ -139,6 +152,9 @@ class GitTree:
 
     def escapes(self) -> list[str]:
         return sorted(self._links)
+
+    def stamp(self, path: str) -> Stamp | None:
+        return None  # a revision's blobs are read once a run anyway
 
     def blob_id(self, path: str) -> str | None:
         return self._blobs.get(path)
