@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 from compiler import pointers
 from compiler.discover import Kind
-from compiler.load import Document
+from compiler.document import Document
 from compiler.merge import Origin, Origins, merge, origins_of
+from compiler.once import once
 from compiler.project import Project
 from compiler.repo import LoadedFile, Repo
 
@@ -32,27 +32,27 @@ class SecretSpec:
     def path(self) -> str:
         return self.file.path
 
-    @cached_property
+    @once
     def data(self) -> dict[str, Any]:
         return self.doc.data
 
-    @cached_property
+    @once
     def type(self) -> str:
         return str(self.data.get("type", "env"))
 
-    @cached_property
+    @once
     def stage(self) -> str:
         return str(self.data.get("stage", "runtime"))
 
-    @cached_property
+    @once
     def mount_path(self) -> str:
         return str(self.data.get("path", "$BENTOML_HOME"))
 
-    @cached_property
+    @once
     def sub_paths(self) -> dict[str, str]:
         return dict(self.data.get("sub_paths") or {})
 
-    @cached_property
+    @once
     def keys(self) -> tuple[str, ...]:
         return tuple(self.data.get("data") or {})
 
@@ -79,15 +79,47 @@ class SecretRef:
         return self.deployment.origin(self.pointer)
 
 
+class Facts(NamedTuple):
+    """What the rules need of a deployment without merging it again: its name and secret lists."""
+
+    name: str
+    mounts: tuple[tuple[str, tuple[str, ...]], ...]  # per mount set: the list's pointer, the names
+
+
 @dataclass(frozen=True)
 class Deployment:
-    name: str
+    """One deployment in one environment: its file, its overlay there, and the environment's
+    cluster. The effective config is merged when first read; `known` facts of an earlier run
+    (for files unchanged since) answer name and secret lists without it."""
+
     environment: str
-    config: dict[str, Any]
     base: LoadedFile
     overlay: LoadedFile | None
+    cluster: str | None = field(default=None, repr=False)
+    known: Facts | None = field(default=None, repr=False, compare=False)
 
-    @cached_property
+    @once
+    def config(self) -> dict[str, Any]:
+        """Shares unpatched parts with the loaded document: read-only to every consumer."""
+        assert self.base.document is not None
+        config = dict(self.base.document.data)
+        if self.overlay is not None and self.overlay.document is not None:
+            config = merge(config, self.overlay.document.data, self.overlay.document)
+        if not config.get("cluster") and self.cluster:
+            config["cluster"] = self.cluster
+        return config
+
+    @once
+    def name(self) -> str:
+        if self.known is not None:
+            return self.known.name
+        name = self.config.get("name")
+        return name if isinstance(name, str) else self.base.source.stem
+
+    def facts(self) -> Facts:
+        return Facts(self.name, self.mounts)
+
+    @once
     def origins(self) -> Origins:
         """Where each node of the effective config was written; worked out only when a finding needs it."""
         assert self.base.document is not None
@@ -101,29 +133,34 @@ class Deployment:
             pointer = pointers.parent(pointer)
         return self.origins.get(pointer, Origin(self.base.path, 1, 1))
 
-    def _refs(self, base: str, names: Any) -> list[SecretRef]:
-        return [SecretRef(str(n), i, self, base) for i, n in enumerate(names or [])]
-
-    @cached_property
-    def secret_refs(self) -> list[SecretRef]:
-        """The deployment's own `secrets` list."""
-        return self._refs("/secrets", self.config.get("secrets"))
-
-    @cached_property
-    def mount_sets(self) -> list[list[SecretRef]]:
-        """Each set of secrets mounted together: the deployment's, and each canary version's own."""
-        sets = [self.secret_refs]
+    @once
+    def mounts(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """(pointer, names) of each secrets list mounted together: the deployment's, then each
+        canary version's own."""
+        if self.known is not None:
+            return self.known.mounts
+        lists = [("/secrets", self.config.get("secrets"))]
         versions = (self.config.get("canary") or {}).get("versions") or {}
         for name, version in sorted(versions.items()):
             if isinstance(version, dict) and version.get("secrets"):
-                sets.append(
-                    self._refs(
-                        pointers.join(pointers.join("/canary/versions", name), "secrets"), version["secrets"]
-                    )
+                lists.append(
+                    (pointers.join(pointers.join("/canary/versions", name), "secrets"), version["secrets"])
                 )
-        return sets
+        return tuple((pointer, tuple(str(n) for n in names or ())) for pointer, names in lists)
 
-    @cached_property
+    @once
+    def mount_sets(self) -> list[list[SecretRef]]:
+        """Each set of secrets mounted together, as refs to where each was written."""
+        return [
+            [SecretRef(n, i, self, pointer) for i, n in enumerate(names)] for pointer, names in self.mounts
+        ]
+
+    @once
+    def secret_refs(self) -> list[SecretRef]:
+        """The deployment's own `secrets` list."""
+        return self.mount_sets[0]
+
+    @once
     def all_refs(self) -> list[SecretRef]:
         return [ref for refs in self.mount_sets for ref in refs]
 
@@ -141,27 +178,28 @@ class EnvironmentModel:
 
 def name_of(file: LoadedFile) -> str:
     """A secret's or deployment's name: its `name` field, else its file name."""
-    name = file.document.data.get("name") if file.document is not None else None
-    return name if isinstance(name, str) and name else file.source.stem
+    name = file.document.declared_name if file.document is not None else None
+    return name or file.source.stem
+
+
+def invalid_secret_names(repo: Repo) -> set[str]:
+    """Names of secret files that failed their checks: a reference to one is not "unknown"."""
+    return {name_of(f) for f in repo.of_kind(Kind.SECRET) if not f.valid}
 
 
 def secret_specs(repo: Repo) -> list[SecretSpec]:
-    return [SecretSpec(name_of(f), f, f.source.environment) for f in repo.of_kind(Kind.SECRET) if f.valid]
+    if "secret_specs" not in repo.memo:
+        files = repo.of_kind(Kind.SECRET)
+        repo.memo["secret_specs"] = [
+            SecretSpec(name_of(f), f, f.source.environment) for f in files if f.valid
+        ]
+    return list(repo.memo["secret_specs"])
 
 
 def _effective(
     base: LoadedFile, overlay: LoadedFile | None, environment: str, cluster: str | None
 ) -> Deployment:
-    """The deployment in one environment. Shares unpatched parts with the loaded document:
-    the config is read-only to every consumer."""
-    assert base.document is not None
-    config = dict(base.document.data)
-    if overlay is not None and overlay.document is not None:
-        config = merge(config, overlay.document.data, overlay.document)
-    if not config.get("cluster") and cluster:
-        config["cluster"] = cluster
-    name = config.get("name") if isinstance(config.get("name"), str) else base.source.stem
-    return Deployment(str(name), environment, config, base, overlay)
+    return Deployment(environment, base, overlay, cluster)
 
 
 def _first_by_name(files: list[LoadedFile]) -> dict[str, LoadedFile]:
@@ -180,7 +218,7 @@ def build_environment(repo: Repo, environment: str) -> EnvironmentModel:
     for f in repo.of_kind(Kind.OVERLAY):
         if f.valid and f.source.environment == environment:
             overlays.setdefault(f.source.stem, f)
-    deployments = {name: _effective(f, overlays.get(name), environment, cluster) for name, f in bases.items()}
+    deployments = {name: Deployment(environment, f, overlays.get(name), cluster) for name, f in bases.items()}
     secrets: dict[str, SecretSpec] = {}
     for spec in secret_specs(repo):
         if spec.environment is None:

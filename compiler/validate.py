@@ -8,19 +8,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from compiler import exitcodes
-from compiler.cache import ContentCache, default_dir
+from compiler.cache import ContentCache, default_dir, tool_digest
 from compiler.decrypt import DecryptMode, Decryptor
 from compiler.diagnostics import Diagnostic, Severity, sort_diagnostics
-from compiler.discover import Kind
+from compiler.discover import PROJECT_FILE, Kind
 from compiler.errors import UsageError
 from compiler.findings import Findings
+from compiler.incremental import Memory, Session
 from compiler.keys import find_key_sources
-from compiler.model import SecretSpec, build_model, secret_specs
+from compiler.model import SecretSpec, build_model, invalid_secret_names, secret_specs
 from compiler.redacted import SecretValue
 from compiler.repo import Repo, load_repo
 from compiler.rules import checks, default_severity, rated
 from compiler.rules.context import EnvContext, RepoContext
 from compiler.tree import Tree, WorkTree
+
+UNITS = "units"  # the cache's name for the deployment rules' records
 
 
 @dataclass(frozen=True)
@@ -93,10 +96,14 @@ def _once_per_environment(found: list[tuple[str, Diagnostic]], evaluated: int) -
     return result
 
 
-def _model_findings(repo: Repo, decryptor: Decryptor, only: str | None) -> tuple[list[Diagnostic], bool]:
+def _model_findings(
+    repo: Repo, decryptor: Decryptor, only: str | None, session: Session | None
+) -> tuple[list[Diagnostic], bool]:
     """Findings of the model rules, and whether a rule wanted values to compare."""
     found: list[Diagnostic] = []
     every = list(build_model(repo))  # repo rules (e.g. "used anywhere?") see every environment
+    if session is not None:
+        every = session.known(every)
     models = [m for m in every if only is None or m.name == only]
     repo_ctx = RepoContext(repo, secret_specs(repo), every)
     for rule in checks("repo"):
@@ -105,16 +112,22 @@ def _model_findings(repo: Repo, decryptor: Decryptor, only: str | None) -> tuple
     def values(spec: SecretSpec) -> dict[str, SecretValue] | None:
         return decryptor.values(spec.path)
 
-    contexts = [EnvContext(repo, model, values) for model in models]
+    looked_at = [session.unknown(m) if session is not None else m for m in models]
+    contexts = [EnvContext(repo, model, values) for model in looked_at]
     wanted: set[str] = set()
     for rule in checks("environment"):
         for ctx in contexts:
             wanted |= rule.wanted(ctx) if hasattr(rule, "wanted") else set()
     if wanted and decryptor.mode is DecryptMode.AUTO:
         found += _decrypt(repo, decryptor, wanted)
-    per_env = [
-        (ctx.model.name, d) for rule in checks("environment") for ctx in contexts for d in rule.check(ctx)
-    ]
+    per_env: list[tuple[str, Diagnostic]] = []
+    for ctx in contexts:
+        in_env = [d for rule in checks("environment") for d in rule.check(ctx)]
+        per_env += [(ctx.model.name, d) for d in in_env]
+        if session is not None:
+            session.record(ctx.model, in_env)
+    if session is not None:
+        per_env += session.found({m.name for m in models})
     return found + _once_per_environment(per_env, len(contexts)), bool(wanted)
 
 
@@ -130,7 +143,9 @@ def _exit_code(findings: Findings, diagnostics: Sequence[Diagnostic], strict: bo
     return exitcodes.OK
 
 
-def _collect(options: ValidateOptions, repo: Repo, decryptor: Decryptor) -> Findings:
+def _collect(
+    options: ValidateOptions, repo: Repo, decryptor: Decryptor, session: Session | None = None
+) -> Findings:
     found = _with_defaults(list(repo.diagnostics))
     wanted = False
     if not repo.project_failed:
@@ -139,7 +154,7 @@ def _collect(options: ValidateOptions, repo: Repo, decryptor: Decryptor) -> Find
             raise UsageError(f"unknown environment {options.environment!r}; declared: {known}")
         if options.decrypt is DecryptMode.ALWAYS:
             found += _decrypt(repo, decryptor, None)
-        model_found, wanted = _model_findings(repo, decryptor, options.environment)
+        model_found, wanted = _model_findings(repo, decryptor, options.environment, session)
         found += model_found
     files = len(repo.files) + (1 if repo.project.document else 0)
     configured = _configured(found, repo.project.rules)
@@ -160,30 +175,44 @@ def _outcome(
     )
 
 
-def _reusable(options: ValidateOptions, tree: Tree | None) -> bool:
-    return (
-        options.reuse_results and options.cache and tree is None and options.decrypt is not DecryptMode.ALWAYS
-    )
+def _reusable(options: ValidateOptions, work_tree: bool) -> bool:
+    return options.reuse_results and options.cache and work_tree and options.decrypt is not DecryptMode.ALWAYS
+
+
+def _session(cache: ContentCache, tree: WorkTree, repo: Repo) -> Session:
+    """The records of the last run over this work tree, for the deployment rules to reuse."""
+    try:
+        earlier = Memory.parse(cache.state(UNITS, tree.root) or b"")
+    except (ValueError, EOFError, TypeError):
+        earlier = Memory()  # none yet, or unreadable: every deployment is looked at
+    digests = cache.vouched(tree)
+    stamp = f"{tool_digest()}\0{digests.get(PROJECT_FILE, '')}"
+    return Session(earlier, digests, stamp, invalid_secret_names(repo))
 
 
 def validate(options: ValidateOptions, tree: Tree | None = None) -> Outcome:
     """Validate the work tree, or `tree` (a git revision) when given.
 
     With `reuse_results`, a run over exactly the same files (and options) as an earlier one that
-    decrypted nothing reuses its findings: the `validate` command's warm path.
+    decrypted nothing reuses its findings: the `validate` command's warm path. With the cache, a
+    deployment none of whose inputs changed since the last run keeps that run's findings.
     """
     root = options.repo.resolve()
     cache = ContentCache(default_dir()) if options.cache else None
     run_key = None
-    if cache is not None and _reusable(options, tree):
-        tree = WorkTree(root)
+    work = tree is None
+    tree = tree or WorkTree(root)
+    if cache is not None and _reusable(options, work):
         run_key = cache.run_key(tree, (options.environment, options.decrypt.value))
         earlier = cache.get_run(run_key)
         if earlier is not None and not (earlier.wanted_values and find_key_sources().any()):
             return _outcome(options, earlier)
     repo = load_repo(root, tree, cache=cache)
     decryptor = Decryptor(root, options.decrypt, options.sops)
-    findings = _collect(options, repo, decryptor)
+    session = _session(cache, tree, repo) if cache is not None and isinstance(tree, WorkTree) else None
+    findings = _collect(options, repo, decryptor, session)
+    if cache is not None and session is not None:
+        cache.keep_state(UNITS, tree.root, session.memory().dump())
     if cache is not None and run_key is not None and not decryptor.outcomes:
         cache.put_run(run_key, findings)
     return _outcome(options, findings, repo, decryptor)

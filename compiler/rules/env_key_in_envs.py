@@ -25,6 +25,7 @@ Fix: drop the `envs` entry (the secret sets the variable), or rename one of the 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from compiler import pointers
 from compiler.diagnostics import Diagnostic, Severity
@@ -37,30 +38,38 @@ DEFAULT = Severity.ERROR
 SCOPE = "environment"
 
 
-def _env_entries(deployment: Deployment) -> Iterator[tuple[str, str]]:
-    """(variable name, pointer of its entry) for top-level and per-service envs."""
+def _env_lists(deployment: Deployment) -> Iterator[tuple[str, list[Any]]]:
+    """(pointer, entries) of the top-level and each service's `envs`."""
     config = deployment.config
-    places = [("/envs", config.get("envs"))]
+    yield "/envs", config.get("envs") or []
     for service, spec in (config.get("services") or {}).items():
         if isinstance(spec, dict):
-            places.append((pointers.join(pointers.join("/services", service), "envs"), spec.get("envs")))
-    for base, entries in places:
-        for index, entry in enumerate(entries or []):
-            if isinstance(entry, dict) and isinstance(entry.get("name"), str):
-                yield entry["name"], pointers.join(base, index)
+            yield pointers.join(pointers.join("/services", service), "envs"), spec.get("envs") or []
+
+
+def _env_keys(ctx: EnvContext, deployment: Deployment) -> dict[str, tuple[SecretRef, SecretSpec]]:
+    """Each runtime env key the deployment's secrets set, with the first secret setting it."""
+    keys: dict[str, tuple[SecretRef, SecretSpec]] = {}
+    for ref in deployment.secret_refs:
+        spec = ctx.model.secrets.get(ref.name)
+        if spec is not None and spec.type == "env" and spec.stage != "build":
+            for key in spec.keys:
+                keys.setdefault(key, (ref, spec))
+    return keys
 
 
 def check(ctx: EnvContext) -> Iterator[Diagnostic]:
     for deployment in ctx.model.deployments.values():
-        keys: dict[str, tuple[SecretRef, SecretSpec]] = {}
-        for ref in deployment.secret_refs:
-            spec = ctx.model.secrets.get(ref.name)
-            if spec is not None and spec.type == "env" and spec.stage != "build":
-                for key in spec.keys:
-                    keys.setdefault(key, (ref, spec))
-        for name, pointer in _env_entries(deployment):
-            if name in keys:
+        keys = _env_keys(ctx, deployment)
+        if not keys:
+            continue
+        for base, entries in _env_lists(deployment):
+            for index, entry in enumerate(entries):
+                name = entry.get("name") if isinstance(entry, dict) else None
+                if not isinstance(name, str) or name not in keys:
+                    continue
                 ref, spec = keys[name]
+                pointer = pointers.join(base, index)
                 notes = (
                     related(ref.origin, f"secret {spec.name} attached here"),
                     related(spec.origin(f"/data/{name}", key=True), f"{name} in secret {spec.name}"),

@@ -23,8 +23,7 @@ import difflib
 from collections.abc import Iterator
 
 from compiler.diagnostics import Diagnostic, Severity
-from compiler.discover import Kind
-from compiler.model import name_of
+from compiler.model import invalid_secret_names
 from compiler.rules.context import EnvContext, finding
 
 CODE = "BG501"
@@ -35,7 +34,7 @@ SCOPE = "environment"
 
 def check(ctx: EnvContext) -> Iterator[Diagnostic]:
     known = sorted(ctx.model.secrets)
-    invalid = {name_of(f) for f in ctx.repo.of_kind(Kind.SECRET) if not f.valid}
+    invalid = invalid_secret_names(ctx.repo)
     for deployment in ctx.model.deployments.values():
         for ref in deployment.all_refs:
             if ref.name in ctx.model.secrets or ref.name in invalid:
