@@ -30,7 +30,7 @@ from compiler.findings import Findings
 from compiler.stamps import FileStamps, content_digest
 from compiler.tree import Tree, WorkTree
 
-FORMAT = 2
+FORMAT = 3
 MAX_BYTES = 512 * 1024 * 1024
 
 
@@ -51,11 +51,9 @@ def tool_digest() -> str:
 
 
 def key_of(source: SourceFile, content: str) -> str:
-    """The entry of a file at its place with bytes whose digest is `content`."""
-    digest = hashlib.sha256(tool_digest().encode())
-    place = f"\0{source.path}\0{source.kind.value}\0{source.environment or ''}\0{content}"
-    digest.update(place.encode("utf-8", "surrogateescape"))  # file names need not be UTF-8
-    return digest.hexdigest()
+    """The entry of a file at its place with bytes whose digest is `content` (the tool and its
+    schemas are the pack's own key)."""
+    return f"{source.path}\0{source.kind.value}\0{source.environment or ''}\0{content}"
 
 
 def cacheable(loaded: LoadedFile) -> bool:
@@ -93,6 +91,7 @@ class ContentCache:
     directory: Path
     written: int = 0
     _pack: dict[str, bytes] = field(default_factory=dict, repr=False)
+    _added: dict[str, bytes] = field(default_factory=dict, repr=False)  # the part of _pack in the side file
     _used: dict[str, bytes] = field(default_factory=dict, repr=False)
     _stamps: FileStamps | None = field(default=None, repr=False)
     _stamped: WorkTree | None = field(default=None, repr=False)  # the tree _stamps are of
@@ -166,18 +165,35 @@ class ContentCache:
     def _pack_path(self, root: Path) -> Path:
         return self._state_path("packs", root)
 
-    def open_pack(self, root: Path) -> None:
-        """Load the entries the last run over `root` used."""
+    def _read_pack(self, path: Path) -> dict[str, bytes]:
         try:
-            pack = marshal.loads(self._pack_path(root).read_bytes())
+            version, tool, entries = marshal.loads(path.read_bytes())
         except (OSError, ValueError, EOFError, TypeError):
-            return
-        if isinstance(pack, dict):
-            self._pack = pack
+            return {}
+        return entries if version == FORMAT and tool == tool_digest() and isinstance(entries, dict) else {}
+
+    def open_pack(self, root: Path) -> None:
+        """Load the entries the last runs over `root` used: the pack, and what was added since."""
+        self._pack = self._read_pack(self._pack_path(root))
+        self._added = self._read_pack(self._pack_path(root).with_suffix(".added"))
+        self._pack.update(self._added)
+
+    def _write_pack(self, path: Path, entries: dict[str, bytes]) -> None:
+        self._store(path, marshal.dumps((FORMAT, tool_digest(), entries)))
 
     def save_pack(self, root: Path) -> None:
-        if self._used and self._used.keys() != self._pack.keys():
-            self._store(self._pack_path(root), marshal.dumps(self._used))
+        """Keep this run's entries. A few new ones go to a small side file rather than the whole
+        pack being written again; the pack is rewritten (dropping what no run uses) when they are
+        many, or when many entries of the pack went unused."""
+        new = {k: v for k, v in self._used.items() if k not in self._pack}
+        if new or self._used.keys() != self._pack.keys():
+            added = {**{k: v for k, v in self._added.items() if k in self._used}, **new}
+            unused = len(self._pack) - (len(self._used) - len(new))
+            if len(added) + unused > len(self._used) // 8:
+                self._write_pack(self._pack_path(root), self._used)
+                added = {}
+            if new or added != self._added:
+                self._write_pack(self._pack_path(root).with_suffix(".added"), added)
         stamped = self._stamped is not None and self._stamped.root == root
         if self._stamps is not None and stamped and self._stamps.changed():
             self._store(self._stamps_path(root), marshal.dumps(self._stamps.table()))

@@ -98,28 +98,29 @@ class Session:
         now = self.digests
         self.changed = {p for p, d in self.earlier.digests.items() if now.get(p) != d}
 
-    def _reusable(self, model: EnvironmentModel, name: str, deployment: Deployment) -> Record | None:
-        record = self.earlier.records.get((model.name, name))
+    def _reusable(self, meant: dict[str, str], unit: Unit, deployment: Deployment) -> Record | None:
+        record = self.earlier.records.get(unit)
         if record is None or record.base != deployment.base.path or record.overlay != _overlay(deployment):
             return None
-        if any(_meant(model, self.invalid, n) != path for n, path in record.resolved):
-            return None
-        if any(p in self.changed or p not in self.earlier.digests for p in record.inputs()):
-            return None
+        for name, path in record.resolved:
+            if meant.get(name, INVALID if name in self.invalid else None) != path:
+                return None
+        for path in record.inputs():
+            if path in self.changed or path not in self.earlier.digests:
+                return None
         return record
 
     def known(self, models: list[EnvironmentModel]) -> list[EnvironmentModel]:
         """The models, their reusable deployments answering from their records."""
         result = []
         for model in models:
+            meant = {name: spec.path for name, spec in model.secrets.items()}
             deployments = dict(model.deployments)
             for name, d in model.deployments.items():
-                record = self._reusable(model, name, d)
+                record = self._reusable(meant, (model.name, name), d)
                 if record is not None:
                     self.reused[(model.name, name)] = self.kept[(model.name, name)] = record
-                    deployments[name] = Deployment(
-                        d.environment, d.base, d.overlay, d.cluster, Facts(*record.facts)
-                    )
+                    deployments[name] = Deployment(d.environment, d.base, d.overlay, d.cluster, record.facts)
             result.append(replace(model, deployments=deployments))
         return result
 

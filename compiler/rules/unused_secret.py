@@ -32,10 +32,8 @@ SCOPE = "repo"
 def check(ctx: RepoContext) -> Iterator[Diagnostic]:
     used: set[tuple[str | None, str]] = set()
     for model in ctx.models:
-        for deployment in model.deployments.values():
-            for ref in deployment.all_refs:
-                spec = model.secrets.get(ref.name)
-                used |= {(model.name, ref.name), (None, ref.name)} if spec else set()
+        names = {name for d in model.deployments.values() for _, listed in d.mounts for name in listed}
+        used |= {(env, name) for name in names if name in model.secrets for env in (model.name, None)}
     declared = set(ctx.repo.project.environment_names)
     for spec in ctx.secrets:
         if spec.environment is not None and spec.environment not in declared:
