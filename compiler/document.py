@@ -72,25 +72,21 @@ class Document:
             self._packed = marshal.dumps((self.positions, self.key_positions))
         return self._packed
 
-    def _unpack(self) -> None:
-        assert self._packed is not None
-        self._positions, self._key_positions = marshal.loads(self._packed)
+    def _where(self) -> tuple[Positions, Positions]:
+        if self._positions is None or self._key_positions is None:
+            assert self._packed is not None
+            self._positions, self._key_positions = marshal.loads(self._packed)
+        return self._positions, self._key_positions
 
     @property
     def positions(self) -> Positions:
         """Each node's position, by JSON pointer."""
-        if self._positions is None:
-            self._unpack()
-        assert self._positions is not None
-        return self._positions
+        return self._where()[0]
 
     @property
     def key_positions(self) -> Positions:
         """Each mapping key's position, by the pointer of its value."""
-        if self._key_positions is None:
-            self._unpack()
-        assert self._key_positions is not None
-        return self._key_positions
+        return self._where()[1]
 
     def position(self, pointer: str) -> Position:
         """The node at `pointer`, else its nearest ancestor that has a position."""
