@@ -182,19 +182,38 @@ def decode(path: str, raw: bytes) -> tuple[str | None, list[Diagnostic]]:
 
 class _Yaml12Resolver(VersionedResolver):
     """YAML 1.2 tags without asking the parser for a %YAML directive at every scalar (the costly
-    part of resolving); texts with a directive take the pure composer."""
+    part of resolving); texts with a directive take the pure composer. A short scalar's tag is
+    worked out once a process: keys and small values repeat across thousands of files."""
 
     processing_version = (1, 2)
+    _known: dict[tuple[str, Any], Any] = {}  # noqa: RUF012  (shared on purpose)
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is not ScalarNode or len(value) > 32:
+            return super().resolve(kind, value, implicit)
+        key = (value, implicit)
+        tag = self._known.get(key)
+        if tag is None:
+            tag = self._known[key] = super().resolve(kind, value, implicit)
+        return tag
 
 
 @cache
-def _c_yaml() -> YAML | None:
-    """One libyaml-backed instance for the run, if ruamel.yaml.clib is installed."""
-    yaml = YAML(typ="safe", pure=False)
-    if yaml.Parser.__name__ != "CParser":
+def _c_loader() -> type | None:
+    """A libyaml-backed composer class, if ruamel.yaml.clib is installed (made once: ruamel's own
+    front end makes a class for every text)."""
+    try:
+        from ruamel.yaml.cyaml import CParser  # type: ignore[attr-defined]
+    except ImportError:
         return None
-    yaml.Resolver = _Yaml12Resolver
-    return yaml
+
+    class Loader(CParser, _Yaml12Resolver):  # type: ignore[misc]
+        def __init__(self, text: str) -> None:
+            CParser.__init__(self, text)
+            self._parser = self._composer = self
+            _Yaml12Resolver.__init__(self, version=None, loadumper=self)
+
+    return Loader
 
 
 def _c_composer_safe(text: str) -> bool:
@@ -209,11 +228,18 @@ def _fast_compose(text: str, forbid_anchors: bool) -> list[Node] | None:
     """
     if not _c_composer_safe(text) or (forbid_anchors and "&" in text):
         return None  # (libyaml's nodes don't keep anchors)
-    yaml = _c_yaml()
-    if yaml is None:
+    loader_class = _c_loader()
+    if loader_class is None:
         return None
     try:
-        return list(yaml.compose_all(text))
+        loader = loader_class(text)
+        try:
+            nodes = []
+            while loader.check_node():
+                nodes.append(loader.get_node())
+            return nodes
+        finally:
+            loader.dispose()
     except Exception:  # libyaml is YAML 1.1 in places: the pure composer decides, and reports
         return None
 
