@@ -6,16 +6,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from compiler.cache import ContentCache
+from compiler.cache import ContentCache, tool_digest
 from compiler.checkfile import LoadedFile, check_document
 from compiler.checkfile import error as _error
 from compiler.diagnostics import Diagnostic, Severity
-from compiler.discover import Kind, discover, in_input_folder
-from compiler.encryption import recipient_drift, unencrypted_by_rule
+from compiler.discover import SOPS_CONFIG, Kind, discover, in_input_folder
 from compiler.loading import check_files
 from compiler.project import Project, load_project
+from compiler.sops_checks import Answers, sops_findings
 from compiler.sopsconfig import SopsConfig, load_sops_config
 from compiler.tree import GitTree, Tree, WorkTree
+
+SOPS_ANSWERS = "sops"  # the cache's name for the answers of sops_checks
 
 
 @dataclass(frozen=True)
@@ -71,12 +73,22 @@ def _load(tree: Tree, cache: ContentCache | None) -> Repo:
     sops_config, sops_problems = load_sops_config(tree)
     found += sops_problems
     if sops_config is not None:
-        for secret in files:
-            if secret.source.kind is Kind.SECRET and secret.document is not None:
-                found += recipient_drift(secret.document, sops_config)
-        skip = {f.path for f in files if f.source.kind is Kind.SECRET}
-        found += unencrypted_by_rule(tree, sops_config, skip)
+        found += _sops_findings(tree, files, sops_config, cache)
     return Repo(root, project, tuple(files), sops_config, tuple(found))
+
+
+def _sops_findings(
+    tree: Tree, files: list[LoadedFile], config: SopsConfig, cache: ContentCache | None
+) -> list[Diagnostic]:
+    """BG204/BG205; in the work tree, the last run's answers serve files unchanged since."""
+    if cache is None or not isinstance(tree, WorkTree):
+        return sops_findings(tree, files, config, Answers(), {})[0]
+    key = f"{tool_digest()}\0{cache.digest(tree, SOPS_CONFIG)}"
+    earlier = Answers.parse(cache.state(SOPS_ANSWERS, tree.root), key)
+    found, answers = sops_findings(tree, files, config, earlier, cache.vouched(tree))
+    if answers != earlier:
+        cache.keep_state(SOPS_ANSWERS, tree.root, answers.dump())
+    return found
 
 
 __all__ = ["LoadedFile", "Repo", "check_document", "load_repo"]

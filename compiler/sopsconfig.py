@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,9 +30,14 @@ class CreationRule:
 class SopsConfig:
     rules: tuple[CreationRule, ...]
     document: Document | None = None
+    # the index of the rule each path falls under (-1: none), as an earlier run worked out
+    known: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     def rule_for(self, path: str) -> CreationRule | None:
         """First rule that matches, as sops picks it."""
+        index = self.known.get(path)
+        if index is not None:
+            return next((r for r in self.rules if r.index == index), None)
         return next((r for r in self.rules if r.matches(path)), None)
 
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from compiler import incremental, stamps
+from compiler import agekeys, incremental, stamps
 from compiler.model import EnvironmentModel
-from tests.conftest import Env, RepoBuilder, run_cli
+from tests.conftest import Env, RepoBuilder, run_cli, sops_config
 
 PROJECT = "version: 1\nenvironments:\n  dev: {cluster: dev-1}\n  prod: {cluster: prod-1}\n"
 FILES = {
@@ -52,6 +52,7 @@ def _delete(path: str) -> Edit:
     return lambda repo, _: (repo / path).unlink()
 
 
+OTHER_RULES = sops_config(agekeys.generate().recipient)
 CREDS2 = FILES["secrets/creds2.yaml"]
 PROD_CREDS = "type: file\npath: $BENTOML_HOME/x\ndata:\n  token: p-1\n"
 SHADOWING_ENVS = FILES["deployments/llm.yaml"].replace("LOG_LEVEL", "OPENAI_API_KEY")
@@ -64,6 +65,12 @@ EDITS: list[tuple[str, Edit]] = [
     ("a secret renames itself", _write({"secrets/creds2.yaml": "name: creds3\n" + CREDS2})),
     ("a secret breaks its schema", _write({"secrets/hf.yaml": "typo: 1\ndata:\n  HF_TOKEN: hf-1\n"})),
     ("the name comes back", _write({"secrets/creds2.yaml": CREDS2})),
+    ("another recipient in .sops.yaml", _write({".sops.yaml": OTHER_RULES})),
+    ("a secret encrypted for it", _write({".sops.yaml": OTHER_RULES, "secrets/openai.yaml": "data:\n  K: v\n"})),
+    (
+        "a file .sops.yaml says to encrypt",
+        lambda repo, _: (repo / "secrets/.draft.yaml").write_text("a: b\n") and None,
+    ),
     ("an overlay goes away", _delete("environments/prod/llm.yaml")),
     ("a deployment goes away", _delete("deployments/ocr.yaml")),
     ("the project moves bentoml_home", _write({"bento-gitops.yaml": PROJECT + "bentoml_home: /srv/bento\n"})),
@@ -82,7 +89,7 @@ def test_every_edit_reports_what_a_run_from_scratch_reports(
     for _, edit in EDITS:
         edit(repo, make_repo)
         codes |= {d["code"] for d in _same_as_from_scratch(repo)}
-    assert {"BG303", "BG304", "BG305", "BG501", "BG505", "BG102", "BG101"} <= codes
+    assert {"BG303", "BG304", "BG305", "BG501", "BG505", "BG102", "BG101", "BG205", "BG204"} <= codes
 
 
 @pytest.fixture
