@@ -41,7 +41,10 @@ class Figure:
 
 
 def _env(cache: Path, **extra: str) -> dict[str, str]:
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("SOPS_", "BENTO_GITOPS_"))}
+    # PYTHONDONTWRITEBYTECODE would make every run compile the tool from source again; an
+    # installed tool runs from bytecode, and so do these runs
+    dropped = ("SOPS_", "BENTO_GITOPS_", "PYTHONDONTWRITEBYTECODE")
+    base = {k: v for k, v in os.environ.items() if not k.startswith(dropped)}
     return {**base, "XDG_CACHE_HOME": str(cache), **extra}
 
 
