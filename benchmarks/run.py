@@ -77,14 +77,17 @@ def warm_validate(repo: Path, work: Path, runs: int) -> float:
     return _median(runs, lambda: _run([*TOOL, "validate", "-C", str(repo), "-q"], env))
 
 
-def one_changed_validate(repo: Path, work: Path, runs: int) -> float:
+def one_changed_validate(repo: Path, work: Path, runs: int, *, name_it: bool = True) -> float:
+    """After an edit to one deployment: `validate FILE`, or (name_it=False) `validate` of the
+    whole repo, as the pre-commit hook runs it (pass_filenames: false)."""
     env = _env(work / "warm-cache")
     target = sorted((repo / "deployments").rglob("*.yaml"))[0]
     original = target.read_text()
+    named = [str(target)] if name_it else []
 
     def once() -> float:
         target.write_text(original + f"# touched {time.perf_counter_ns()}\n")
-        return _run([*TOOL, "validate", "-C", str(repo), "-q", str(target)], env)
+        return _run([*TOOL, "validate", "-C", str(repo), "-q", *named], env)
 
     try:
         return _median(runs, once)
@@ -198,6 +201,7 @@ def report(repo: Path, work: Path, args: argparse.Namespace) -> None:
     peer = check_jsonschema(repo, max(1, args.runs // 2))
     warm = warm_validate(repo, work, args.runs)
     changed = one_changed_validate(repo, work, args.runs)
+    hooked = one_changed_validate(repo, work, args.runs, name_it=False)
     helped = help_time(work, args.runs)
     rendered, serial = render_values(work, max(1, args.runs // 2), args.render_secrets)
     decrypts = plan_decrypts(work, args.plan_secrets)
@@ -212,6 +216,7 @@ def report(repo: Path, work: Path, args: argparse.Namespace) -> None:
         ),
         Figure("warm validate (cache filled, nothing changed)", warm, "s", "<= 0.6 s", warm <= 0.6),
         Figure("validate FILE after changing one file", changed, "s", "<= 0.7 s", changed <= 0.7),
+        Figure("validate (whole repo, as the hook) after one change", hooked, "s", "<= 0.7 s", hooked <= 0.7),
         Figure("bento-gitops --help", helped, "s", "<= 0.3 s", helped <= 0.3),
         Figure(f"render --secrets values ({args.render_secrets} secrets in use)", rendered, "s", "", True),
         Figure("serial sops decrypt loop over the same secrets", serial, "s", "", True),
