@@ -66,7 +66,10 @@ EDITS: list[tuple[str, Edit]] = [
     ("a secret breaks its schema", _write({"secrets/hf.yaml": "typo: 1\ndata:\n  HF_TOKEN: hf-1\n"})),
     ("the name comes back", _write({"secrets/creds2.yaml": CREDS2})),
     ("another recipient in .sops.yaml", _write({".sops.yaml": OTHER_RULES})),
-    ("a secret encrypted for it", _write({".sops.yaml": OTHER_RULES, "secrets/openai.yaml": "data:\n  K: v\n"})),
+    (
+        "a secret encrypted for it",
+        _write({".sops.yaml": OTHER_RULES, "secrets/openai.yaml": "data: {K: v}\n"}),
+    ),
     (
         "a file .sops.yaml says to encrypt",
         lambda repo, _: (repo / "secrets/.draft.yaml").write_text("a: b\n") and None,
