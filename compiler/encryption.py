@@ -150,7 +150,7 @@ def unencrypted_by_rule(tree: Tree, config: SopsConfig, skip: set[str]) -> list[
     found = []
     for path in tree.files():
         rule = config.rule_for(path)
-        if path in skip or path == ".sops.yaml" or rule is None or rule.pattern is None:
+        if path in skip or path == ".sops.yaml" or rule is None or rule.source is None:
             continue
         if _looks_encrypted(tree, path):
             continue

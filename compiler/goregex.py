@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import regex
-
 _LOOKAROUND = ("(?=", "(?!", "(?<=", "(?<!")
 
 
@@ -42,6 +40,8 @@ def _scan(pattern: str) -> str:
 
 def compile_re2(pattern: str) -> Any:
     """A compiled pattern with `.search`, or NotRE2 with the reason."""
+    import regex  # ~20 ms: only once a pattern must really be compiled
+
     try:
         return regex.compile(_scan(pattern), regex.VERSION0)
     except regex.error as err:

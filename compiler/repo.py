@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ from compiler.diagnostics import Diagnostic, Severity
 from compiler.discover import SOPS_CONFIG, Kind, discover, in_input_folder
 from compiler.loading import check_files
 from compiler.project import Project, load_project
-from compiler.sops_checks import Answers, sops_findings
+from compiler.sops_checks import Answers, restore, snapshot, sops_findings
 from compiler.sopsconfig import SopsConfig, load_sops_config
 from compiler.tree import GitTree, Tree, WorkTree
 
@@ -70,25 +71,34 @@ def _load(tree: Tree, cache: ContentCache | None) -> Repo:
     for loaded, diagnostics in checked:
         files.append(loaded)
         found += diagnostics
-    sops_config, sops_problems = load_sops_config(tree)
-    found += sops_problems
-    if sops_config is not None:
-        found += _sops_findings(tree, files, sops_config, cache)
+    sops_config, sops_found = _against_sops(tree, files, cache)
+    found += sops_found
     return Repo(root, project, tuple(files), sops_config, tuple(found))
 
 
-def _sops_findings(
-    tree: Tree, files: list[LoadedFile], config: SopsConfig, cache: ContentCache | None
-) -> list[Diagnostic]:
-    """BG204/BG205; in the work tree, the last run's answers serve files unchanged since."""
-    if cache is None or not isinstance(tree, WorkTree):
-        return sops_findings(tree, files, config, Answers(), {})[0]
-    key = f"{tool_digest()}\0{cache.digest(tree, SOPS_CONFIG)}"
-    earlier = Answers.parse(cache.state(SOPS_ANSWERS, tree.root), key)
-    found, answers = sops_findings(tree, files, config, earlier, cache.vouched(tree))
+def _against_sops(
+    tree: Tree, files: list[LoadedFile], cache: ContentCache | None
+) -> tuple[SopsConfig | None, list[Diagnostic]]:
+    """.sops.yaml, its problems and BG204/BG205; in the work tree, the last run's answers serve
+    what is unchanged since."""
+    earlier = None
+    if cache is not None and isinstance(tree, WorkTree) and SOPS_CONFIG in tree.files():
+        with contextlib.suppress(OSError):  # unreadable: loading it says so
+            key = f"{tool_digest()}\0{cache.digest(tree, SOPS_CONFIG)}"
+            earlier = Answers.parse(cache.state(SOPS_ANSWERS, tree.root), key)
+    if earlier is not None and earlier.snapshot is not None:
+        config, problems = restore(earlier.snapshot)
+    else:
+        config, problems = load_sops_config(tree)
+    if earlier is None or cache is None:
+        return config, problems + (sops_findings(tree, files, config, Answers(), {})[0] if config else [])
+    found, answers = (
+        sops_findings(tree, files, config, earlier, cache.vouched(tree)) if config else ([], earlier)
+    )
+    answers.snapshot = snapshot(config, problems)
     if answers != earlier:
         cache.keep_state(SOPS_ANSWERS, tree.root, answers.dump())
-    return found
+    return config, problems + found
 
 
 __all__ = ["LoadedFile", "Repo", "check_document", "load_repo"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,16 +15,23 @@ from compiler.tree import Tree, WorkTree
 Recipients = frozenset[str]
 
 
+@functools.cache
+def _compiled(source: str) -> Any:
+    from compiler.goregex import compile_re2  # the regex engine (~20 ms): only when a path is matched
+
+    return compile_re2(source)
+
+
 @dataclass(frozen=True)
 class CreationRule:
     index: int
-    pattern: Any  # a compiled RE2-compatible pattern; None: the rule matches every path
+    source: str | None  # path_regex (RE2 syntax, known to compile); None: the rule matches every path
     recipients: Recipients
     line: int
     column: int
 
     def matches(self, path: str) -> bool:
-        return self.pattern is None or self.pattern.search(path) is not None
+        return self.source is None or _compiled(self.source).search(path) is not None
 
 
 @dataclass(frozen=True)
@@ -117,7 +125,7 @@ def _rules(doc: Document) -> tuple[list[CreationRule], list[Diagnostic]]:
         return [], []
     if not isinstance(raw, list):
         return [], [_problem(doc, "/creation_rules", "creation_rules must be a list of rules")]
-    from compiler.goregex import NotRE2, compile_re2  # the regex engine: only when a config has rules
+    from compiler.goregex import NotRE2
 
     rules: list[CreationRule] = []
     problems: list[Diagnostic] = []
@@ -127,13 +135,15 @@ def _rules(doc: Document) -> tuple[list[CreationRule], list[Diagnostic]]:
             problems.append(_problem(doc, pointer, "a creation rule must be a mapping"))
             continue
         regex = rule.get("path_regex")
+        source = str(regex) if regex is not None else None
         try:
-            pattern = compile_re2(str(regex)) if regex is not None else None
+            if source is not None:
+                _compiled(source)
         except NotRE2 as err:
             problems.append(_problem(doc, f"{pointer}/path_regex", f"path_regex {err}"))
             continue
         line, column = doc.position(pointer)
-        rules.append(CreationRule(index, pattern, rule_recipients(rule), line, column))
+        rules.append(CreationRule(index, source, rule_recipients(rule), line, column))
     return rules, problems
 
 

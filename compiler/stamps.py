@@ -39,6 +39,7 @@ class FileStamps:
     started_ns: int = field(default_factory=time.time_ns)
     seen: dict[str, tuple[Stamp, str]] = field(default_factory=dict, repr=False)
     kept: set[str] = field(default_factory=set, repr=False)  # vouched for: content that may be cached
+    _vouched: dict[str, str] | None = field(default=None, repr=False)
 
     @classmethod
     def parse(cls, blob: bytes) -> FileStamps:
@@ -59,14 +60,18 @@ class FileStamps:
             digest = content_digest(tree.read(path))
         if stamp is not None:
             self.seen[path] = (stamp, digest)
+            self._vouched = None
         return digest
 
     def vouched(self) -> dict[str, str]:
         """The digest of each file seen this run whose content may be cached."""
-        return {p: self.seen[p][1] for p in self.kept if p in self.seen}
+        if self._vouched is None:
+            self._vouched = {p: self.seen[p][1] for p in self.kept if p in self.seen}
+        return self._vouched
 
     def keep(self, path: str) -> None:
         self.kept.add(path)
+        self._vouched = None
 
     def _settled(self, stamp: Stamp) -> bool:
         return max(stamp[1], stamp[2]) < self.started_ns - RACY_NS
