@@ -67,12 +67,14 @@ class Memory:
         return marshal.dumps((FORMAT, self.stamp, dict(sorted(self.digests.items())), records))
 
 
-def _meant(model: EnvironmentModel, invalid: set[str], name: str) -> str | None:
-    """The file a secret name resolves to in the environment, INVALID, or None (unknown)."""
-    spec = model.secrets.get(name)
-    if spec is not None:
-        return spec.path
-    return INVALID if name in invalid else None
+def _meanings(model: EnvironmentModel) -> dict[str, str]:
+    """Each secret name of the environment: the file it resolves to."""
+    return {name: spec.path for name, spec in model.secrets.items()}
+
+
+def _meant(meanings: dict[str, str], invalid: set[str], name: str) -> str | None:
+    """The file a secret name resolves to, INVALID (only invalid files give it), or None (unknown)."""
+    return meanings.get(name, INVALID if name in invalid else None)
 
 
 def _overlay(deployment: Deployment) -> str | None:
@@ -98,12 +100,12 @@ class Session:
         now = self.digests
         self.changed = {p for p, d in self.earlier.digests.items() if now.get(p) != d}
 
-    def _reusable(self, meant: dict[str, str], unit: Unit, deployment: Deployment) -> Record | None:
+    def _reusable(self, meanings: dict[str, str], unit: Unit, deployment: Deployment) -> Record | None:
         record = self.earlier.records.get(unit)
         if record is None or record.base != deployment.base.path or record.overlay != _overlay(deployment):
             return None
         for name, path in record.resolved:
-            if meant.get(name, INVALID if name in self.invalid else None) != path:
+            if _meant(meanings, self.invalid, name) != path:
                 return None
         for path in record.inputs():
             if path in self.changed or path not in self.earlier.digests:
@@ -114,10 +116,10 @@ class Session:
         """The models, their reusable deployments answering from their records."""
         result = []
         for model in models:
-            meant = {name: spec.path for name, spec in model.secrets.items()}
+            meanings = _meanings(model)
             deployments = dict(model.deployments)
             for name, d in model.deployments.items():
-                record = self._reusable(meant, (model.name, name), d)
+                record = self._reusable(meanings, (model.name, name), d)
                 if record is not None:
                     self.reused[(model.name, name)] = self.kept[(model.name, name)] = record
                     deployments[name] = Deployment(d.environment, d.base, d.overlay, d.cluster, record.facts)
@@ -146,11 +148,12 @@ class Session:
             if d.file not in owner:
                 return  # a finding no one deployment owns: keep nothing of this environment
             by_unit[owner[d.file]].append(d)
+        meanings = _meanings(model)
         for name, deployment in model.deployments.items():
             if any(d.code in NEVER_KEPT for d in by_unit[name]):
                 continue
             names = sorted({ref.name for ref in deployment.all_refs})
-            resolved = tuple((n, _meant(model, self.invalid, n)) for n in names)
+            resolved = tuple((n, _meant(meanings, self.invalid, n)) for n in names)
             found_here = flatten(by_unit[name])
             record = Record(
                 deployment.base.path, _overlay(deployment), resolved, deployment.facts(), found_here

@@ -90,14 +90,15 @@ def _against_sops(
         config, problems = restore(earlier.snapshot)
     else:
         config, problems = load_sops_config(tree)
-    if earlier is None or cache is None:
-        return config, problems + (sops_findings(tree, files, config, Answers(), {})[0] if config else [])
-    found, answers = (
-        sops_findings(tree, files, config, earlier, cache.vouched(tree)) if config else ([], earlier)
-    )
-    answers.snapshot = snapshot(config, problems)
-    if answers != earlier:
-        cache.keep_state(SOPS_ANSWERS, tree.root, answers.dump())
+    found: list[Diagnostic] = []
+    answers = Answers(earlier.config if earlier else "")
+    if config is not None:
+        digests = cache.vouched(tree) if cache is not None and earlier is not None else {}
+        found, answers = sops_findings(tree, files, config, earlier or Answers(), digests)
+    if cache is not None and earlier is not None:
+        answers.snapshot = snapshot(config, problems)
+        if answers != earlier:
+            cache.keep_state(SOPS_ANSWERS, tree.root, answers.dump())
     return config, problems + found
 
 
