@@ -187,9 +187,10 @@ class _Yaml12Resolver(VersionedResolver):
 
     processing_version = (1, 2)
     _known: dict[tuple[str, Any], Any] = {}  # noqa: RUF012  (shared on purpose)
+    remember = True  # False for secret files: their values are kept nowhere, not even in memory
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
-        if kind is not ScalarNode or len(value) > 32:
+        if kind is not ScalarNode or len(value) > 32 or not self.remember:
             return super().resolve(kind, value, implicit)
         key = (value, implicit)
         tag = self._known.get(key)
@@ -208,7 +209,8 @@ def _c_loader() -> type | None:
         return None
 
     class Loader(CParser, _Yaml12Resolver):  # type: ignore[misc]
-        def __init__(self, text: str) -> None:
+        def __init__(self, text: str, remember: bool) -> None:
+            self.remember = remember
             CParser.__init__(self, text)
             self._parser = self._composer = self
             _Yaml12Resolver.__init__(self, version=None, loadumper=self)
@@ -232,7 +234,7 @@ def _fast_compose(text: str, forbid_anchors: bool) -> list[Node] | None:
     if loader_class is None:
         return None
     try:
-        loader = loader_class(text)
+        loader = loader_class(text, not forbid_anchors)  # anchors are forbidden in secret files
         try:
             nodes = []
             while loader.check_node():

@@ -62,3 +62,16 @@ def test_no_value_in_any_output(
         assert "BG301" in everything and "BG302" in everything
     if with_key and decrypt == "always":
         assert "BG207" in everything
+
+
+def test_no_value_stays_in_the_loaders_memory(env: Env, tmp_path: Path, make_repo: RepoBuilder) -> None:
+    """The composer remembers short scalars' tags across files, but never a secret file's."""
+    from compiler import load
+
+    canary = "CANARY-memo-31"
+    files = {"secrets/plain.yaml": f"data:\n  TOKEN: {canary}\n", "deployments/app.yaml": "bento: a:v1\n"}
+    repo = make_repo(tmp_path / "repo", files, plaintext=("secrets/plain.yaml",))
+    assert run_cli("validate", "-C", str(repo), "--no-cache").exit_code == 1
+    remembered = {value for value, _ in load._Yaml12Resolver._known}
+    assert "bento" in remembered  # deployments are remembered
+    assert canary not in remembered
